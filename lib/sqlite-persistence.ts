@@ -1,0 +1,244 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PropChecker, resolveNamespace } from './checks';
+import { clusterScoped } from './cluster-scoped';
+import { standardLabels } from './labels';
+import { WebWorkload } from './web-workload';
+
+/** A StorageClass the construct creates so dynamically provisioned volumes are retained. */
+export interface RetainingStorageClassOptions {
+  /** The provisioner, e.g. `rancher.io/local-path` (kind) or `k8s.io/minikube-hostpath` (minikube). */
+  readonly provisioner: string;
+  /**
+   * The StorageClass name (cluster-scoped, so make it unique per environment).
+   * @default - "<namespace>-<claim name>-retain"
+   */
+  readonly name?: string;
+}
+
+/** Properties of {@link SqlitePersistence}. */
+export interface SqlitePersistenceProps {
+  /**
+   * The PersistentVolumeClaim's name.
+   * @default - the construct id
+   */
+  readonly claimName?: string;
+  /**
+   * The namespace of the claim (the workload's namespace).
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * The requested size.
+   * @default "5Gi"
+   */
+  readonly size?: string;
+  /**
+   * An existing StorageClass for the claim. Exclusive with `hostPath` and `retainingStorageClass`.
+   * @default - the cluster's default class (kind and minikube provision on demand)
+   */
+  readonly storageClassName?: string;
+  /**
+   * Create a StorageClass with reclaim policy `Retain` for this provisioner and claim from it, so deleting
+   * the claim keeps the data on the node. Exclusive with `hostPath` and `storageClassName`.
+   * @default - no StorageClass is created
+   */
+  readonly retainingStorageClass?: RetainingStorageClassOptions;
+  /**
+   * Use a static hostPath PersistentVolume at this node path instead of a provisioner (single-node clusters
+   * such as kind, with the path mounted from the host through `extraMounts`). The directory must exist and be
+   * writable by the workload's user: the kubelet creates a missing one owned by root.
+   * @default - a dynamically provisioned volume
+   */
+  readonly hostPath?: string;
+  /**
+   * Where the database directory (`db.sqlite3` and `images/`) is mounted.
+   * @default "/data"
+   */
+  readonly dataPath?: string;
+  /**
+   * Where the log directory is mounted.
+   * @default "/logs"
+   */
+  readonly logsPath?: string;
+  /**
+   * The database file name inside `dataPath`.
+   * @default "db.sqlite3"
+   */
+  readonly databaseFileName?: string;
+  /**
+   * `DATABASE_URL` given to the workload.
+   * @default - "sqlite:///" followed by the absolute database path, e.g. "sqlite:////data/db.sqlite3"
+   */
+  readonly databaseUrl?: string;
+  /**
+   * `app.kubernetes.io/part-of` on the created objects.
+   * @default - the claim name
+   */
+  readonly partOf?: string;
+  /**
+   * `app.kubernetes.io/instance` on the created objects.
+   * @default - the namespace
+   */
+  readonly instance?: string;
+  /**
+   * `app.kubernetes.io/version` on the created objects.
+   * @default "v1"
+   */
+  readonly version?: string;
+}
+
+const VOLUME_NAME = 'sqlite';
+const PREPARE_MOUNT = '/volume';
+
+/**
+ * Durable storage for a SQLite database and uploaded files: a ReadWriteOnce PersistentVolumeClaim
+ * (5Gi by default) that `helm uninstall` and re-applies never delete, optionally backed by a static
+ * hostPath PersistentVolume or a StorageClass with reclaim policy `Retain`.
+ *
+ * {@link attachTo} mounts it into one workload: `/data` and `/logs` as subPaths, `DATABASE_URL`, and an
+ * init container that creates the directories as the workload's user. It pins the workload to one replica
+ * with the `Recreate` strategy, because SQLite allows one writer.
+ */
+export class SqlitePersistence extends Construct {
+  /** The claim's name. */
+  public readonly claimName: string;
+  /** The claim's namespace. */
+  public readonly namespace: string;
+  /** The `DATABASE_URL` given to the workload. */
+  public readonly databaseUrl: string;
+  /** The PersistentVolumeClaim. */
+  public readonly claim: k8s.KubePersistentVolumeClaim;
+  /** The static hostPath PersistentVolume, with `hostPath`. */
+  public readonly volume?: k8s.KubePersistentVolume;
+  /** The StorageClass, with `retainingStorageClass`. */
+  public readonly storageClass?: k8s.KubeStorageClass;
+
+  private readonly check: PropChecker;
+  private readonly dataPath: string;
+  private readonly logsPath: string;
+  private readonly labels: Record<string, string>;
+  private attachedTo?: WebWorkload;
+
+  constructor(scope: Construct, id: string, props: SqlitePersistenceProps = {}) {
+    super(scope, id);
+    this.check = new PropChecker(this, 'SqlitePersistence');
+    this.claimName = props.claimName ?? id;
+    this.check.dnsSubdomain('claimName', this.claimName);
+    this.namespace = resolveNamespace(this.check, this, props.namespace);
+    const size = props.size ?? '5Gi';
+    this.check.quantity('size', size, 'storage');
+    this.validateStorageChoice(props);
+    this.dataPath = props.dataPath ?? '/data';
+    this.logsPath = props.logsPath ?? '/logs';
+    this.check.absolutePath('dataPath', this.dataPath);
+    this.check.absolutePath('logsPath', this.logsPath);
+    const fileName = props.databaseFileName ?? 'db.sqlite3';
+    this.databaseUrl = props.databaseUrl ?? `sqlite:///${this.dataPath}/${fileName}`;
+    const instance = props.instance ?? this.namespace;
+    this.check.labelValue('instance', instance);
+    this.check.labelValue('partOf', props.partOf);
+    this.check.labelValue('version', props.version);
+    this.labels = standardLabels({
+      name: this.claimName, instance, component: 'database', partOf: props.partOf ?? this.claimName, version: props.version ?? 'v1',
+    });
+
+    if (props.retainingStorageClass) this.storageClass = this.createStorageClass(props.retainingStorageClass);
+    if (props.hostPath !== undefined) this.volume = this.createHostPathVolume(props.hostPath, size);
+    this.claim = new k8s.KubePersistentVolumeClaim(this, 'claim', {
+      metadata: {
+        name: this.claimName,
+        namespace: this.namespace,
+        labels: this.labels,
+        // Helm leaves the claim (and the data) in place on `helm uninstall`.
+        annotations: { 'helm.sh/resource-policy': 'keep' },
+      },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: k8s.Quantity.fromString(size) } },
+        storageClassName: this.claimStorageClassName(props),
+        volumeName: this.volume?.name,
+      },
+    });
+  }
+
+  /**
+   * Mounts the storage into a workload and pins it to one replica with the `Recreate` strategy.
+   * Throws when the workload has more than one replica or an autoscaler.
+   */
+  public attachTo(workload: WebWorkload): void {
+    if (this.attachedTo) {
+      this.check.fail('attachTo', 'can only be called once (SQLite allows one writer)', workload.node.path,
+        `It is already attached to '${this.attachedTo.node.path}'; create another SqlitePersistence for another workload.`);
+    }
+    if (workload.namespace !== this.namespace) {
+      this.check.fail('attachTo', `needs a workload in the claim's namespace "${this.namespace}"`, workload.namespace,
+        'Create the SqlitePersistence in the same namespace as the workload.');
+    }
+    workload.requireSingleReplica('SqlitePersistence is attached (SQLite allows one writer)');
+    workload.addVolume({ name: VOLUME_NAME, persistentVolumeClaim: { claimName: this.claimName } },
+      { name: VOLUME_NAME, mountPath: this.dataPath, subPath: 'data' },
+      { name: VOLUME_NAME, mountPath: this.logsPath, subPath: 'logs' });
+    workload.addEnv('DATABASE_URL', this.databaseUrl);
+    this.addPrepareContainer(workload);
+    this.attachedTo = workload;
+  }
+
+  private validateStorageChoice(props: SqlitePersistenceProps): void {
+    const choices = [
+      props.hostPath !== undefined && 'hostPath',
+      props.storageClassName !== undefined && 'storageClassName',
+      props.retainingStorageClass !== undefined && 'retainingStorageClass',
+    ].filter((choice): choice is string => typeof choice === 'string');
+    if (choices.length > 1) {
+      this.check.fail(choices.join(' and '), 'are exclusive', choices, 'Choose one way to provide the volume.');
+    }
+    this.check.absolutePath('hostPath', props.hostPath);
+    this.check.dnsSubdomain('storageClassName', props.storageClassName);
+    this.check.dnsSubdomain('retainingStorageClass.name', props.retainingStorageClass?.name);
+  }
+
+  private claimStorageClassName(props: SqlitePersistenceProps): string | undefined {
+    // An empty class name binds to the static volume instead of letting the default class provision one.
+    if (this.volume) return '';
+    return this.storageClass?.name ?? props.storageClassName;
+  }
+
+  private createStorageClass(options: RetainingStorageClassOptions): k8s.KubeStorageClass {
+    const storageClass = new k8s.KubeStorageClass(this, 'storage-class', {
+      metadata: { name: options.name ?? `${this.namespace}-${this.claimName}-retain`, labels: this.labels },
+      provisioner: options.provisioner,
+      reclaimPolicy: 'Retain',
+      volumeBindingMode: 'WaitForFirstConsumer',
+    });
+    clusterScoped(storageClass);
+    return storageClass;
+  }
+
+  private createHostPathVolume(path: string, size: string): k8s.KubePersistentVolume {
+    const volume = new k8s.KubePersistentVolume(this, 'volume', {
+      metadata: { name: `${this.namespace}-${this.claimName}`, labels: this.labels },
+      spec: {
+        capacity: { storage: k8s.Quantity.fromString(size) },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Retain',
+        storageClassName: '',
+        claimRef: { namespace: this.namespace, name: this.claimName },
+        hostPath: { path, type: 'DirectoryOrCreate' },
+      },
+    });
+    clusterScoped(volume);
+    return volume;
+  }
+
+  /** The kubelet creates missing subPath directories as root; create them first as the app's user. */
+  private addPrepareContainer(workload: WebWorkload): void {
+    workload.addInitContainer({
+      name: 'prepare-data',
+      command: ['sh', '-c', `mkdir -p ${PREPARE_MOUNT}/data/images ${PREPARE_MOUNT}/logs`],
+      runFirst: true,
+      appEnvironment: false,
+      volumeMounts: [{ name: VOLUME_NAME, mountPath: PREPARE_MOUNT }],
+    });
+  }
+}

@@ -1,0 +1,283 @@
+import { App, Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  AppNamespace, AppNamespaceProps, AppNetworkPolicies, AutoscalingOptions, BackendMode, FastApiBackend, IngressRoutes,
+  NextFrontend, PathMatch, RouteTlsOptions, RoutingKind, RoutingMode, SqlitePersistenceProps, SqlitePersistence, WorkloadResources,
+} from './lib';
+import { version as packageVersion } from './package.json';
+
+/** Where the todo app's data lives. */
+export type DatabaseSettings =
+  /** SQLite on a PersistentVolumeClaim; the backend is pinned to one replica. */
+  | { readonly kind: 'sqlite'; readonly storage: SqlitePersistenceProps }
+  /** An external database (e.g. Neon PostgreSQL) reached through `DATABASE_URL` in the app Secret. */
+  | { readonly kind: 'external' };
+
+/** How one workload scales. */
+export type ScalingSettings = { readonly replicas: number } | { readonly autoscaling: AutoscalingOptions };
+
+/** Everything that differs between environments. */
+export interface EnvironmentSettings {
+  /** The chart id and the output file name (`dist/<name>.k8s.yaml`). */
+  readonly name: string;
+  /** What it is for, shown in the README. */
+  readonly description: string;
+  /** The namespace every object goes into. */
+  readonly namespace: string;
+  /** The host routes answer on; undefined answers on any host. */
+  readonly host?: string;
+  /** How traffic reaches the Services. */
+  readonly routing: RoutingMode;
+  /** TLS termination at the routes. */
+  readonly tls?: RouteTlsOptions;
+  /** Expose FastAPI's `/docs` and `/openapi.json` through the routes. */
+  readonly exposeApiDocs: boolean;
+  /** Where data lives. */
+  readonly database: DatabaseSettings;
+  /** `MODE` of the backend: canned AI answers or the real model server. */
+  readonly backendMode: BackendMode;
+  /** `MODEL_SERVER_URL`, with `BackendMode.REAL`. */
+  readonly modelServerUrl?: string;
+  /** Whether the pods start before the app Secret exists (local clusters in dummy mode need none). */
+  readonly secretOptional: boolean;
+  readonly backend: ScalingSettings & { readonly resources?: WorkloadResources };
+  readonly frontend: ScalingSettings & { readonly resources?: WorkloadResources };
+  /** PodDisruptionBudgets for both workloads. */
+  readonly disruptionBudgets: boolean;
+  /** Default-deny NetworkPolicies with the app's few allowed paths. */
+  readonly networkPolicies: boolean;
+  /** ResourceQuota and LimitRange for the namespace. */
+  readonly namespaceLimits?: Pick<AppNamespaceProps, 'quota' | 'containerLimits'>;
+  /** Refuse `:latest` image tags. */
+  readonly pinnedImages: boolean;
+  /** The image tag used when IMAGE_TAG is not set. */
+  readonly defaultImageTag: string;
+}
+
+/** The name of the Secret the user creates with `kubectl create secret generic todo-secrets ...`. */
+export const APP_SECRET_NAME = 'todo-secrets';
+/** `app.kubernetes.io/part-of` of every object. */
+export const PART_OF = 'todo';
+
+const localTag = `v${packageVersion}-local`;
+
+/** The environments, by name. `local` is what `npx cdk8s synth` writes with no settings. */
+export const ENVIRONMENTS: Record<string, EnvironmentSettings> = {
+  'local': {
+    name: 'local',
+    description: 'kind: SQLite on a retained PVC, 1 backend + 1 frontend, nginx Ingress on todo.localhost, AI in mock mode',
+    namespace: 'todo-local',
+    host: 'todo.localhost',
+    routing: RoutingMode.ingress(),
+    exposeApiDocs: true,
+    database: { kind: 'sqlite', storage: { claimName: 'todo-data', retainingStorageClass: { provisioner: 'rancher.io/local-path' } } },
+    backendMode: BackendMode.DUMMY,
+    secretOptional: true,
+    backend: { replicas: 1 },
+    frontend: { replicas: 1 },
+    disruptionBudgets: false,
+    networkPolicies: false,
+    pinnedImages: false,
+    defaultImageTag: localTag,
+  },
+  'local-istio': {
+    name: 'local-istio',
+    description: 'kind with Istio: SQLite on a hostPath volume (/tmp/aiq-storage), Istio Gateway + VirtualService, sidecar injection, AI in mock mode',
+    namespace: 'todo-local-istio',
+    routing: RoutingMode.istio(),
+    exposeApiDocs: true,
+    database: { kind: 'sqlite', storage: { claimName: 'todo-data', hostPath: '/tmp/aiq-storage' } },
+    backendMode: BackendMode.DUMMY,
+    secretOptional: true,
+    backend: { replicas: 1 },
+    frontend: { replicas: 1 },
+    disruptionBudgets: false,
+    networkPolicies: false,
+    pinnedImages: false,
+    defaultImageTag: localTag,
+  },
+  'minikube': {
+    name: 'minikube',
+    description: 'minikube: external PostgreSQL through the Secret, 2-4 backend and 2-4 frontend pods (HPA), nginx Ingress on todo.local',
+    namespace: 'todo-minikube',
+    host: 'todo.local',
+    routing: RoutingMode.ingress(),
+    exposeApiDocs: true,
+    database: { kind: 'external' },
+    backendMode: BackendMode.DUMMY,
+    secretOptional: false,
+    backend: { autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 80 } },
+    frontend: { autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 80 } },
+    disruptionBudgets: false,
+    networkPolicies: false,
+    pinnedImages: false,
+    defaultImageTag: localTag,
+  },
+  'production': {
+    name: 'production',
+    description: 'any cluster: external database, HPA 2-10 at 80% CPU, PDBs, Gateway API HTTPRoute, default-deny NetworkPolicies, quota and limits, pinned tags',
+    namespace: 'todo-production',
+    host: 'todo.example.com',
+    routing: RoutingMode.gatewayApi({ gatewayName: 'public', gatewayNamespace: 'gateway-system', sectionName: 'https' }),
+    exposeApiDocs: false,
+    database: { kind: 'external' },
+    backendMode: BackendMode.REAL,
+    modelServerUrl: 'https://api.openai.com/v1',
+    secretOptional: false,
+    backend: {
+      autoscaling: { minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 80 },
+      resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '256Mi', limit: '1Gi' } },
+    },
+    frontend: {
+      autoscaling: { minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 80 },
+      resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '512Mi' } },
+    },
+    disruptionBudgets: true,
+    networkPolicies: true,
+    namespaceLimits: {
+      quota: { requestsCpu: '6', requestsMemory: '8Gi', limitsCpu: '20', limitsMemory: '20Gi', pods: 30, persistentVolumeClaims: 0 },
+      containerLimits: { defaultRequestCpu: '100m', defaultRequestMemory: '128Mi', defaultLimitCpu: '500m', defaultLimitMemory: '512Mi', maxCpu: '2', maxMemory: '2Gi' },
+    },
+    pinnedImages: true,
+    defaultImageTag: `v${packageVersion}`,
+  },
+};
+
+/** What the environment settings leave to the person running synth. */
+export interface TodoChartOptions {
+  /** The tag of both images. @default - the environment's defaultImageTag */
+  readonly imageTag?: string;
+  /** A registry prefix such as `ghcr.io/acme`. @default - none: `todo-backend:<tag>` */
+  readonly imageRegistry?: string;
+  /** Replaces the environment's host. @default - the environment's host */
+  readonly host?: string;
+}
+
+/** One environment of the todo app: namespace, backend, frontend, storage, routes and policies. */
+export class TodoChart extends Chart {
+  public readonly appNamespace: AppNamespace;
+  public readonly backend: FastApiBackend;
+  public readonly frontend: NextFrontend;
+  public readonly routes: IngressRoutes;
+  public readonly persistence?: SqlitePersistence;
+  public readonly networkPolicies?: AppNetworkPolicies;
+
+  constructor(scope: Construct, settings: EnvironmentSettings, options: TodoChartOptions = {}, props: ChartProps = {}) {
+    super(scope, settings.name, { ...props, namespace: settings.namespace, disableResourceNameHashes: true });
+    const imageTag = options.imageTag ?? settings.defaultImageTag;
+    checkImageTag(settings, imageTag);
+    const image = (name: string) => `${options.imageRegistry ? `${options.imageRegistry.replace(/\/+$/, '')}/` : ''}${name}:${imageTag}`;
+    const common = { partOf: PART_OF, instance: settings.namespace, version: imageTag };
+    const secretEnv = { name: APP_SECRET_NAME, optional: settings.secretOptional };
+
+    this.appNamespace = new AppNamespace(this, 'namespace', {
+      name: settings.namespace,
+      partOf: PART_OF,
+      version: imageTag,
+      istioInjection: settings.routing.kind === RoutingKind.ISTIO,
+      ...settings.namespaceLimits,
+    });
+    this.backend = new FastApiBackend(this, 'todo-backend', {
+      ...common,
+      ...settings.backend,
+      image: image('todo-backend'),
+      mode: settings.backendMode,
+      modelServerUrl: settings.modelServerUrl,
+      secretEnv,
+      disruptionBudget: settings.disruptionBudgets ? { maxUnavailable: 1 } : undefined,
+    });
+    this.frontend = new NextFrontend(this, 'todo-frontend', {
+      ...common,
+      ...settings.frontend,
+      image: image('todo-frontend'),
+      backend: this.backend,
+      disruptionBudget: settings.disruptionBudgets ? { maxUnavailable: 1 } : undefined,
+    });
+    if (settings.database.kind === 'sqlite') {
+      this.persistence = new SqlitePersistence(this, 'todo-data', { ...common, version: 'v1', ...settings.database.storage });
+      this.persistence.attachTo(this.backend);
+    }
+    this.routes = new IngressRoutes(this, 'todo', {
+      ...common,
+      version: imageTag,
+      mode: settings.routing,
+      host: options.host ?? settings.host,
+      tls: settings.tls,
+    });
+    this.addRoutes(settings);
+    if (settings.networkPolicies) {
+      this.networkPolicies = new AppNetworkPolicies(this, 'network-policies', {
+        partOf: PART_OF,
+        routes: this.routes,
+        workloads: [this.backend, this.frontend],
+        connections: [{ from: this.frontend, to: this.backend }],
+        externalEgress: [{ from: this.backend, ports: [443, 5432] }],
+      });
+    }
+  }
+
+  private addRoutes(settings: EnvironmentSettings): void {
+    this.routes.addRoute('/api', this.backend);
+    this.routes.addRoute('/health', this.backend, { match: PathMatch.EXACT });
+    if (settings.exposeApiDocs) {
+      this.routes.addRoute('/docs', this.backend);
+      this.routes.addRoute('/openapi.json', this.backend, { match: PathMatch.EXACT });
+    }
+    this.routes.addRoute('/', this.frontend);
+  }
+}
+
+function checkImageTag(settings: EnvironmentSettings, imageTag: string): void {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(imageTag)) {
+    throw new Error(`Environment '${settings.name}': imageTag must be a Docker tag (letters, digits, "_", "." and "-", at most 128); got "${imageTag}". `
+      + 'Set IMAGE_TAG to e.g. v0.1.0-abc1234.');
+  }
+  if (settings.pinnedImages && imageTag === 'latest') {
+    throw new Error(`Environment '${settings.name}': imageTag must be a pinned release (":latest" changes under running pods and IfNotPresent never refreshes it); `
+      + `got "latest". Set IMAGE_TAG to a release tag such as v${packageVersion}.`);
+  }
+}
+
+/** What selects and parameterizes the environments; read from the process environment by {@link optionsFromEnv}. */
+export interface BuildOptions extends TodoChartOptions {
+  /** Environment names, or `["all"]`. @default ["local"] */
+  readonly environments?: string[];
+  /** Where `synth()` writes. @default "dist" */
+  readonly outdir?: string;
+}
+
+/** Builds the app with one chart per selected environment. Has no side effects until `synth()` is called. */
+export function buildApp(options: BuildOptions = {}): App {
+  const app = new App({ outdir: options.outdir ?? 'dist' });
+  for (const settings of selectEnvironments(options.environments ?? ['local'])) {
+    new TodoChart(app, settings, options);
+  }
+  return app;
+}
+
+/** The settings of the named environments; `all` selects every one. Throws on an unknown name. */
+export function selectEnvironments(names: string[]): EnvironmentSettings[] {
+  if (names.includes('all')) return Object.values(ENVIRONMENTS);
+  return names.map((name) => {
+    const settings = ENVIRONMENTS[name];
+    if (!settings) {
+      throw new Error(`TODO_ENV: unknown environment "${name}". Use one of ${Object.keys(ENVIRONMENTS).join(', ')}, a comma-separated list, or "all".`);
+    }
+    return settings;
+  });
+}
+
+/** Reads TODO_ENV, IMAGE_TAG, IMAGE_REGISTRY and TODO_HOST. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv): BuildOptions {
+  const nonEmpty = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+  return {
+    environments: nonEmpty(env.TODO_ENV)?.split(',').map((name) => name.trim()).filter((name) => name !== ''),
+    imageTag: nonEmpty(env.IMAGE_TAG),
+    imageRegistry: nonEmpty(env.IMAGE_REGISTRY),
+    host: nonEmpty(env.TODO_HOST),
+  };
+}
+
+if (require.main === module) {
+  buildApp(optionsFromEnv(process.env)).synth();
+}
