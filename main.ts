@@ -191,6 +191,8 @@ export class TodoChart extends Chart {
       ...settings.frontend,
       image: image('todo-frontend'),
       backend: this.backend,
+      // Better Auth runs in Next.js; the frontend gets that one key, not the backend's database or API keys.
+      secretKeys: { BETTER_AUTH_SECRET: { secretName: APP_SECRET_NAME, key: 'BETTER_AUTH_SECRET', optional: settings.secretOptional } },
       disruptionBudget: settings.disruptionBudgets ? { maxUnavailable: 1 } : undefined,
     });
     if (settings.database.kind === 'sqlite') {

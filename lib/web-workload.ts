@@ -485,7 +485,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
       image: this.image,
       imagePullPolicy: this.props.imagePullPolicy ?? ImagePullPolicy.IF_NOT_PRESENT,
       command: options.command,
-      ...(options.appEnvironment ?? true ? { envFrom: this.renderEnvFrom(), env: this.env } : {}),
+      ...(options.appEnvironment ?? true ? { envFrom: this.renderEnvFrom(), env: Lazy.any({ produce: () => undefinedIfEmpty(this.env) }) as unknown as k8s.EnvVar[] } : {}),
       resources: this.renderResources(),
       securityContext: restrictedContainerSecurityContext(this.runAs),
       volumeMounts: options.volumeMounts ?? this.volumeMounts,
@@ -662,7 +662,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
       imagePullPolicy: this.props.imagePullPolicy ?? ImagePullPolicy.IF_NOT_PRESENT,
       ports: [{ name: 'http', containerPort: this.containerPort, protocol: 'TCP' }],
       envFrom: this.renderEnvFrom(),
-      env: this.env,
+      env: undefinedIfEmpty(this.env),
       resources: this.renderResources(),
       ...this.renderProbes(),
       securityContext: restrictedContainerSecurityContext(this.runAs),
@@ -686,7 +686,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
           securityContext: restrictedPodSecurityContext(this.runAs),
           initContainers: this.initContainers.length > 0 ? this.initContainers : undefined,
           containers: [this.renderMainContainer()],
-          volumes: this.volumes,
+          volumes: undefinedIfEmpty(this.volumes),
         },
       },
     };
@@ -728,4 +728,8 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
 
 function withDefaults(range: ResourceRange | undefined, defaults: Required<ResourceRange>): Required<ResourceRange> {
   return { request: range?.request ?? defaults.request, limit: range?.limit ?? defaults.limit };
+}
+
+function undefinedIfEmpty<T>(items: T[]): T[] | undefined {
+  return items.length > 0 ? items : undefined;
 }

@@ -1,0 +1,352 @@
+import { App, Chart, Testing, Yaml } from 'cdk8s';
+import { ENVIRONMENTS, TodoChart, buildApp, optionsFromEnv, selectEnvironments } from './main';
+import { version } from './package.json';
+import { Manifest, findObject, kinds, mainContainer, podSpecs } from './test/util';
+
+const app = buildApp({ environments: ['all'], outdir: Testing.app().outdir });
+const outputs: Record<string, Manifest[]> = Object.fromEntries(app.charts.map((chart) => [chart.node.id, Testing.synth(chart) as Manifest[]]));
+const environmentNames = Object.keys(ENVIRONMENTS);
+
+function output(environment: string): Manifest[] {
+  return outputs[environment];
+}
+
+function deployment(environment: string, name: string): Manifest {
+  return findObject(output(environment), 'Deployment', name);
+}
+
+describe('every environment', () => {
+  test('passes every construct validation', () => {
+    expect(() => app.synthYaml()).not.toThrow();
+    expect(Object.keys(outputs).sort()).toEqual(['local', 'local-istio', 'minikube', 'production']);
+  });
+
+  test.each(environmentNames)('%s matches the reviewed snapshot', (environment) => {
+    expect(Yaml.stringify(...output(environment))).toMatchSnapshot();
+  });
+
+  test.each(environmentNames)('%s: the Namespace comes first and every namespaced object states it', (environment) => {
+    const objects = output(environment);
+    const namespace = ENVIRONMENTS[environment].namespace;
+    expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: namespace } });
+    const clusterScoped = new Set(['Namespace', 'PersistentVolume', 'StorageClass']);
+    for (const object of objects) {
+      expect({ object: `${object.kind}/${object.metadata.name}`, namespace: object.metadata.namespace })
+        .toEqual({ object: `${object.kind}/${object.metadata.name}`, namespace: clusterScoped.has(object.kind) ? undefined : namespace });
+    }
+  });
+
+  test.each(environmentNames)('%s: the namespace enforces Pod Security "restricted" and every pod meets it', (environment) => {
+    const objects = output(environment);
+    expect(objects[0].metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.28',
+    });
+    const pods = podSpecs(objects);
+    expect(pods.length).toBeGreaterThanOrEqual(2);
+    for (const { spec } of pods) {
+      expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(spec.securityContext.runAsUser).toBeGreaterThan(0);
+      expect(spec.hostNetwork ?? false).toBe(false);
+      for (const container of [...spec.containers, ...(spec.initContainers ?? [])]) {
+        expect(container.securityContext).toEqual(expect.objectContaining({
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+          seccompProfile: { type: 'RuntimeDefault' },
+        }));
+        expect(container.securityContext.runAsUser).toBeGreaterThan(0);
+      }
+      // Only volume types the restricted profile allows.
+      for (const volume of spec.volumes ?? []) {
+        expect(Object.keys(volume).filter((key) => key !== 'name')).toEqual([expect.stringMatching(/^(emptyDir|persistentVolumeClaim|configMap|secret|projected|downwardAPI|csi|ephemeral)$/)]);
+      }
+    }
+  });
+
+  test.each(environmentNames)('%s: every object carries the standard labels and a readable name without a hash', (environment) => {
+    for (const object of output(environment)) {
+      expect(Object.keys(object.metadata.labels ?? {})).toEqual(expect.arrayContaining([
+        'app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component',
+        'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/version',
+      ]));
+      expect(object.metadata.labels!['app.kubernetes.io/part-of']).toBe('todo');
+      expect(object.metadata.name).toMatch(/^[a-z0-9-]+$/);
+      expect(object.metadata.name).not.toMatch(/-[0-9a-f]{8}$/);
+    }
+  });
+
+  test.each(environmentNames)('%s: selectors use only name and instance, and the pods carry them', (environment) => {
+    for (const name of ['todo-backend', 'todo-frontend']) {
+      const workload = deployment(environment, name);
+      const expected = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': ENVIRONMENTS[environment].namespace };
+      expect(workload.spec.selector).toEqual({ matchLabels: expected });
+      expect(workload.spec.template.metadata.labels).toMatchObject(expected);
+      expect(findObject(output(environment), 'Service', name).spec.selector).toEqual(expected);
+    }
+  });
+
+  test.each(environmentNames)('%s: no Secret object and no secret value in the output', (environment) => {
+    const objects = output(environment);
+    expect(kinds(objects)).not.toContain('Secret');
+    const yaml = Yaml.stringify(...objects);
+    expect(yaml).not.toMatch(/(postgres(ql)?|mysql):\/\/[^\s]*:[^\s]*@/);
+    for (const { spec } of podSpecs(objects)) {
+      for (const container of spec.containers) {
+        const plainNames = (container.env ?? []).filter((variable: any) => variable.value !== undefined).map((variable: any) => variable.name);
+        expect(plainNames).not.toEqual(expect.arrayContaining([expect.stringMatching(/SECRET|KEY|TOKEN|PASSWORD/)]));
+      }
+    }
+    // Secrets arrive by reference only: the backend loads the app Secret, the frontend reads its one key.
+    expect(mainContainer(deployment(environment, 'todo-backend')).envFrom).toContainEqual({ secretRef: expect.objectContaining({ name: 'todo-secrets' }) });
+    expect(mainContainer(deployment(environment, 'todo-frontend')).env).toEqual([{
+      name: 'BETTER_AUTH_SECRET', valueFrom: { secretKeyRef: expect.objectContaining({ name: 'todo-secrets', key: 'BETTER_AUTH_SECRET' }) },
+    }]);
+    expect(mainContainer(deployment(environment, 'todo-frontend')).envFrom).toEqual([{ configMapRef: { name: 'todo-frontend-config' } }]);
+    for (const configMap of objects.filter((object) => object.kind === 'ConfigMap')) {
+      expect(Object.keys(configMap.data)).not.toEqual(expect.arrayContaining([expect.stringMatching(/SECRET|API_KEY|TOKEN|PASSWORD|DATABASE_URL/)]));
+    }
+  });
+
+  test.each(environmentNames)('%s: probes hit /health, /ready and /, with a startup probe instead of initial delays', (environment) => {
+    const backend = mainContainer(deployment(environment, 'todo-backend'));
+    const frontend = mainContainer(deployment(environment, 'todo-frontend'));
+    expect(backend.livenessProbe.httpGet.path).toBe('/health');
+    expect(backend.readinessProbe.httpGet.path).toBe('/ready');
+    expect(backend.startupProbe.httpGet.path).toBe('/health');
+    expect(frontend.readinessProbe.httpGet.path).toBe('/');
+    for (const container of [backend, frontend]) {
+      // A slow start gets 2 minutes; a fast one is probed every 2 seconds, so it is ready within seconds.
+      expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBe(120);
+      expect(container.startupProbe.periodSeconds).toBeLessThanOrEqual(2);
+      for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+        expect(container[probe].initialDelaySeconds).toBeUndefined();
+      }
+    }
+  });
+
+  test.each(environmentNames)('%s: every container has requests and limits and pulls IfNotPresent', (environment) => {
+    for (const { spec } of podSpecs(output(environment))) {
+      for (const container of [...spec.containers, ...(spec.initContainers ?? [])]) {
+        expect(Object.keys(container.resources.requests).sort()).toEqual(['cpu', 'memory']);
+        expect(Object.keys(container.resources.limits).sort()).toEqual(['cpu', 'memory']);
+        expect(container.imagePullPolicy).toBe('IfNotPresent');
+      }
+    }
+  });
+
+  test.each(environmentNames)('%s: the frontend reaches the backend by its Service DNS name and the browser by /api', (environment) => {
+    const config = findObject(output(environment), 'ConfigMap', 'todo-frontend-config').data;
+    expect(config.BACKEND_URL).toBe(`http://todo-backend.${ENVIRONMENTS[environment].namespace}.svc.cluster.local:8000`);
+    expect(config.NEXT_PUBLIC_API_URL).toBe('/api');
+    expect(config.HOSTNAME).toBe('0.0.0.0');
+  });
+});
+
+describe('local (kind)', () => {
+  const objects = () => output('local');
+
+  test('runs one backend on SQLite with the Recreate strategy, mounted with subPaths', () => {
+    const backend = deployment('local', 'todo-backend');
+    expect(backend.spec.replicas).toBe(1);
+    expect(backend.spec.strategy).toEqual({ type: 'Recreate' });
+    const container = mainContainer(backend);
+    expect(container.volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'sqlite', mountPath: '/data', subPath: 'data' },
+      { name: 'sqlite', mountPath: '/logs', subPath: 'logs' },
+    ]));
+    expect(container.env).toContainEqual({ name: 'DATABASE_URL', value: 'sqlite:////data/db.sqlite3' });
+    expect(backend.spec.template.spec.volumes).toContainEqual({ name: 'sqlite', persistentVolumeClaim: { claimName: 'todo-data' } });
+    expect(backend.spec.template.spec.securityContext.fsGroup).toBe(1000);
+    expect(backend.spec.template.spec.initContainers[0]).toMatchObject({ name: 'prepare-data', command: ['sh', '-c', 'mkdir -p /volume/data/images /volume/logs'] });
+  });
+
+  test('claims 5Gi ReadWriteOnce from a StorageClass that retains the data, kept by helm uninstall', () => {
+    const claim = findObject(objects(), 'PersistentVolumeClaim', 'todo-data');
+    expect(claim.spec).toMatchObject({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } }, storageClassName: 'todo-local-todo-data-retain' });
+    expect(claim.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+    expect(findObject(objects(), 'StorageClass')).toMatchObject({ provisioner: 'rancher.io/local-path', reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer' });
+  });
+
+  test('routes /api and the docs to the backend and / to the frontend on todo.localhost, without a rewrite', () => {
+    const ingress = findObject(objects(), 'Ingress', 'todo');
+    expect(ingress.metadata.annotations).toBeUndefined();
+    expect(ingress.spec.ingressClassName).toBe('nginx');
+    expect(ingress.spec.rules[0].host).toBe('todo.localhost');
+    const routes = ingress.spec.rules[0].http.paths.map((path: any) => `${path.pathType} ${path.path} -> ${path.backend.service.name}:${path.backend.service.port.number}`);
+    expect(routes).toEqual([
+      'Exact /openapi.json -> todo-backend:8000',
+      'Exact /health -> todo-backend:8000',
+      'Prefix /docs -> todo-backend:8000',
+      'Prefix /api -> todo-backend:8000',
+      'Prefix / -> todo-frontend:3000',
+    ]);
+  });
+
+  test('uses local image tags, mock AI mode and an optional Secret', () => {
+    expect(mainContainer(deployment('local', 'todo-backend')).image).toBe(`todo-backend:v${version}-local`);
+    expect(mainContainer(deployment('local', 'todo-frontend')).image).toBe(`todo-frontend:v${version}-local`);
+    expect(findObject(objects(), 'ConfigMap', 'todo-backend-config').data.MODE).toBe('dummy');
+    expect(mainContainer(deployment('local', 'todo-backend')).envFrom).toContainEqual({ secretRef: { name: 'todo-secrets', optional: true } });
+  });
+
+  test('has no autoscaler, budget, policies or Istio objects', () => {
+    expect(kinds(objects())).not.toEqual(expect.arrayContaining(['HorizontalPodAutoscaler']));
+    for (const kind of ['PodDisruptionBudget', 'NetworkPolicy', 'VirtualService', 'Gateway', 'HTTPRoute']) expect(kinds(objects())).not.toContain(kind);
+  });
+});
+
+describe('local-istio (kind + Istio, the seed setup)', () => {
+  const objects = () => output('local-istio');
+
+  test('labels the namespace for sidecar injection', () => {
+    expect(objects()[0].metadata.labels!['istio-injection']).toBe('enabled');
+  });
+
+  test('binds the claim to a retained hostPath volume at /tmp/aiq-storage', () => {
+    const volume = findObject(objects(), 'PersistentVolume');
+    expect(volume.spec).toMatchObject({
+      hostPath: { path: '/tmp/aiq-storage', type: 'DirectoryOrCreate' },
+      persistentVolumeReclaimPolicy: 'Retain',
+      claimRef: { namespace: 'todo-local-istio', name: 'todo-data' },
+      storageClassName: '',
+    });
+    expect(findObject(objects(), 'PersistentVolumeClaim').spec).toMatchObject({ volumeName: volume.metadata.name, storageClassName: '' });
+  });
+
+  test('routes /health, /docs and /api to the backend through a Gateway and a VirtualService, / last', () => {
+    const gateway = findObject(objects(), 'Gateway');
+    expect(gateway.apiVersion).toBe('networking.istio.io/v1');
+    expect(gateway.spec).toEqual({ selector: { istio: 'ingressgateway' }, servers: [{ hosts: ['*'], port: { name: 'http', number: 80, protocol: 'HTTP' } }] });
+    const virtualService = findObject(objects(), 'VirtualService');
+    expect(virtualService.spec.gateways).toEqual([`todo-local-istio/${gateway.metadata.name}`]);
+    const routes = virtualService.spec.http.map((route: any) => `${JSON.stringify(route.match[0].uri)} -> ${route.route[0].destination.host}:${route.route[0].destination.port.number}`);
+    expect(routes).toEqual([
+      '{"exact":"/openapi.json"} -> todo-backend.todo-local-istio.svc.cluster.local:8000',
+      '{"exact":"/health"} -> todo-backend.todo-local-istio.svc.cluster.local:8000',
+      '{"prefix":"/docs"} -> todo-backend.todo-local-istio.svc.cluster.local:8000',
+      '{"prefix":"/api"} -> todo-backend.todo-local-istio.svc.cluster.local:8000',
+      '{"prefix":"/"} -> todo-frontend.todo-local-istio.svc.cluster.local:3000',
+    ]);
+  });
+});
+
+describe('minikube', () => {
+  const objects = () => output('minikube');
+
+  test('scales 2+2 pods with autoscalers that own the replica count', () => {
+    for (const name of ['todo-backend', 'todo-frontend']) {
+      expect(deployment('minikube', name).spec.replicas).toBeUndefined();
+      expect(findObject(objects(), 'HorizontalPodAutoscaler', name).spec).toMatchObject({
+        minReplicas: 2, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      });
+    }
+  });
+
+  test('takes the external database from the Secret, with no claim', () => {
+    expect(kinds(objects())).not.toContain('PersistentVolumeClaim');
+    const backend = mainContainer(deployment('minikube', 'todo-backend'));
+    expect(backend.env).toBeUndefined();
+    expect(backend.envFrom).toContainEqual({ secretRef: { name: 'todo-secrets', optional: false } });
+  });
+
+  test('routes /api to the backend and / to the frontend on todo.local', () => {
+    const rule = findObject(objects(), 'Ingress').spec.rules[0];
+    expect(rule.host).toBe('todo.local');
+    expect(rule.http.paths).toContainEqual({ path: '/api', pathType: 'Prefix', backend: { service: { name: 'todo-backend', port: { number: 8000 } } } });
+    expect(rule.http.paths).toContainEqual({ path: '/', pathType: 'Prefix', backend: { service: { name: 'todo-frontend', port: { number: 3000 } } } });
+  });
+});
+
+describe('production', () => {
+  const objects = () => output('production');
+
+  test('autoscales 2-10 at 80% CPU with a PodDisruptionBudget per workload', () => {
+    for (const name of ['todo-backend', 'todo-frontend']) {
+      expect(findObject(objects(), 'HorizontalPodAutoscaler', name).spec).toMatchObject({
+        minReplicas: 2, maxReplicas: 10,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      });
+      expect(findObject(objects(), 'PodDisruptionBudget', name).spec).toEqual({
+        maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': 'todo-production' } },
+      });
+    }
+  });
+
+  test('pins release tags', () => {
+    expect(mainContainer(deployment('production', 'todo-backend')).image).toBe(`todo-backend:v${version}`);
+    expect(() => new TodoChart(new App(), ENVIRONMENTS.production, { imageTag: 'latest' }))
+      .toThrow(`Environment 'production': imageTag must be a pinned release (":latest" changes under running pods and IfNotPresent never refreshes it); got "latest". Set IMAGE_TAG to a release tag such as v${version}.`);
+  });
+
+  test('routes through an HTTPRoute attached to the shared Gateway, docs not exposed', () => {
+    const route = findObject(objects(), 'HTTPRoute');
+    expect(route.spec.parentRefs).toEqual([{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }]);
+    expect(route.spec.rules.map((rule: any) => `${rule.matches[0].path.value} -> ${rule.backendRefs[0].name}`)).toEqual(['/health -> todo-backend', '/api -> todo-backend', '/ -> todo-frontend']);
+  });
+
+  test('denies all traffic by default and allows gateway -> frontend/backend, frontend -> backend, DNS and database egress only', () => {
+    const policies = Object.fromEntries(objects().filter((object) => object.kind === 'NetworkPolicy').map((policy) => [policy.metadata.name, policy.spec]));
+    expect(Object.keys(policies).sort()).toEqual([
+      'allow-dns', 'default-deny', 'todo-backend-from-routing', 'todo-backend-from-todo-frontend',
+      'todo-backend-to-external', 'todo-frontend-from-routing', 'todo-frontend-to-todo-backend',
+    ]);
+    expect(policies['default-deny']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(policies['todo-backend-from-routing'].ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway-system' } } }],
+      ports: [{ port: 8000, protocol: 'TCP' }],
+    }]);
+    expect(policies['todo-backend-from-todo-frontend'].ingress[0].from).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'todo-frontend', 'app.kubernetes.io/instance': 'todo-production' } } }]);
+    expect(policies['todo-backend-to-external'].egress[0].ports).toEqual([{ port: 443, protocol: 'TCP' }, { port: 5432, protocol: 'TCP' }]);
+  });
+
+  test('caps the namespace with a ResourceQuota that fits the autoscalers at their maximum, plus a LimitRange', () => {
+    const quota = findObject(objects(), 'ResourceQuota').spec.hard;
+    const podsAtMax = 10 + 1; // maxReplicas plus the rolling update's surge pod
+    expect(Number(quota['limits.cpu'])).toBeGreaterThanOrEqual(podsAtMax * 1 + podsAtMax * 0.5);
+    expect(findObject(objects(), 'LimitRange').spec.limits[0].type).toBe('Container');
+  });
+
+  test('uses the real model server', () => {
+    expect(findObject(objects(), 'ConfigMap', 'todo-backend-config').data).toMatchObject({ MODE: 'real', MODEL_SERVER_URL: 'https://api.openai.com/v1' });
+  });
+});
+
+describe('app wiring', () => {
+  test('synth with no settings writes only the kind environment', () => {
+    expect(buildApp(optionsFromEnv({})).charts.map((chart: Chart) => chart.node.id)).toEqual(['local']);
+  });
+
+  test('TODO_ENV, IMAGE_TAG, IMAGE_REGISTRY and TODO_HOST select and parameterize environments', () => {
+    const options = optionsFromEnv({ TODO_ENV: 'minikube, production', IMAGE_TAG: 'v0.1.0-abc1234', IMAGE_REGISTRY: 'ghcr.io/acme/', TODO_HOST: 'todo.test' });
+    const charts = buildApp(options).charts;
+    expect(charts.map((chart) => chart.node.id)).toEqual(['minikube', 'production']);
+    const objects = Testing.synth(charts[0]) as Manifest[];
+    expect(mainContainer(findObject(objects, 'Deployment', 'todo-backend')).image).toBe('ghcr.io/acme/todo-backend:v0.1.0-abc1234');
+    expect(findObject(objects, 'Ingress').spec.rules[0].host).toBe('todo.test');
+  });
+
+  test('an unknown environment names the choices', () => {
+    expect(() => selectEnvironments(['staging'])).toThrow('TODO_ENV: unknown environment "staging". Use one of local, local-istio, minikube, production, a comma-separated list, or "all".');
+  });
+
+  test('a malformed image tag is refused', () => {
+    expect(() => new TodoChart(new App(), ENVIRONMENTS.local, { imageTag: 'v1 beta' })).toThrow(`Environment 'local': imageTag must be a Docker tag`);
+  });
+
+  test('a config change changes the pod template checksum, so kubectl apply rolls the pods', () => {
+    const checksum = (logLevel: string) => {
+      const chart = new TodoChart(new App(), ENVIRONMENTS.local);
+      chart.backend.addConfig('LOG_LEVEL', logLevel);
+      return deploymentOf(chart).spec.template.metadata.annotations['checksum/config'];
+    };
+    expect(checksum('info')).toMatch(/^[0-9a-f]{64}$/);
+    expect(checksum('info')).toBe(checksum('info'));
+    expect(checksum('debug')).not.toBe(checksum('info'));
+  });
+});
+
+function deploymentOf(chart: Chart): Manifest {
+  return findObject(Testing.synth(chart) as Manifest[], 'Deployment', 'todo-backend');
+}
