@@ -177,6 +177,11 @@ export class TodoChart extends Chart {
       istioInjection: settings.routing.kind === RoutingKind.ISTIO,
       ...settings.namespaceLimits,
     });
+    // Storage first: cdk8s writes objects in construct order, and kubectl applies the StorageClass or
+    // PersistentVolume before the claim that names it.
+    if (settings.database.kind === 'sqlite') {
+      this.persistence = new SqlitePersistence(this, 'todo-data', { ...common, version: 'v1', ...settings.database.storage });
+    }
     this.backend = new FastApiBackend(this, 'todo-backend', {
       ...common,
       ...settings.backend,
@@ -195,10 +200,7 @@ export class TodoChart extends Chart {
       secretKeys: { BETTER_AUTH_SECRET: { secretName: APP_SECRET_NAME, key: 'BETTER_AUTH_SECRET', optional: settings.secretOptional } },
       disruptionBudget: settings.disruptionBudgets ? { maxUnavailable: 1 } : undefined,
     });
-    if (settings.database.kind === 'sqlite') {
-      this.persistence = new SqlitePersistence(this, 'todo-data', { ...common, version: 'v1', ...settings.database.storage });
-      this.persistence.attachTo(this.backend);
-    }
+    if (this.persistence) this.persistence.attachTo(this.backend);
     this.routes = new IngressRoutes(this, 'todo', {
       ...common,
       version: imageTag,
@@ -244,13 +246,13 @@ function checkImageTag(settings: EnvironmentSettings, imageTag: string): void {
 export interface BuildOptions extends TodoChartOptions {
   /** Environment names, or `["all"]`. @default ["local"] */
   readonly environments?: string[];
-  /** Where `synth()` writes. @default "dist" */
+  /** Where `synth()` writes. @default - CDK8S_OUTDIR (set by `cdk8s synth --output`), else "dist" */
   readonly outdir?: string;
 }
 
 /** Builds the app with one chart per selected environment. Has no side effects until `synth()` is called. */
 export function buildApp(options: BuildOptions = {}): App {
-  const app = new App({ outdir: options.outdir ?? 'dist' });
+  const app = new App({ outdir: options.outdir });
   for (const settings of selectEnvironments(options.environments ?? ['local'])) {
     new TodoChart(app, settings, options);
   }
