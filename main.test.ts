@@ -1,6 +1,7 @@
-import { App, Chart, Testing, Yaml } from 'cdk8s';
+import { App, Chart, JsonPatch, Testing, Yaml } from 'cdk8s';
 import { ENVIRONMENTS, TodoChart, buildApp, optionsFromEnv, selectEnvironments } from './main';
 import { version } from './package.json';
+import { formatReport, validateManifests } from './lib';
 import { Manifest, findObject, kinds, mainContainer, podSpecs } from './test/util';
 
 const app = buildApp({ environments: ['all'], outdir: Testing.app().outdir });
@@ -19,6 +20,15 @@ describe('every environment', () => {
   test('passes every construct validation', () => {
     expect(() => app.synthYaml()).not.toThrow();
     expect(Object.keys(outputs).sort()).toEqual(['local', 'local-istio', 'minikube', 'production']);
+  });
+
+  test.each(environmentNames)('%s passes the offline schema, Pod Security and hygiene checks with no error or warning', (environment) => {
+    const violations = validateManifests(output(environment), {
+      allowLatestImages: environment !== 'production',
+      externalNamespaces: ['istio-system', 'gateway-system'],
+    });
+    expect(formatReport(violations)).toBe(formatReport([]));
+    expect(violations).toEqual([]);
   });
 
   test.each(environmentNames)('%s matches the reviewed snapshot', (environment) => {
@@ -310,6 +320,20 @@ describe('production', () => {
 
   test('uses the real model server', () => {
     expect(findObject(objects(), 'ConfigMap', 'todo-backend-config').data).toMatchObject({ MODE: 'real', MODEL_SERVER_URL: 'https://api.openai.com/v1' });
+  });
+});
+
+describe('a deliberately broken construct', () => {
+  test('is caught by the validation that runs on every synth, with file, object, field, rule and fix', () => {
+    const chart = new TodoChart(new App(), ENVIRONMENTS.local);
+    chart.backend.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
+    chart.frontend.service.addJsonPatch(JsonPatch.replace('/spec/selector/app.kubernetes.io~1name', 'todo-web'));
+    const violations = validateManifests(Testing.synth(chart));
+    expect(violations.map((violation) => `${violation.rule} ${violation.object} ${violation.field}`)).toEqual([
+      'pss-restricted/privileged Deployment todo-local/todo-backend spec.template.spec.containers[0].securityContext.privileged',
+      'hygiene/service-selector Service todo-local/todo-frontend spec.selector',
+    ]);
+    expect(violations.every((violation) => violation.severity === 'error' && violation.fix.length > 0)).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from './k8s';
 import { Construct } from 'constructs';
 import { PropChecker, resolveNamespace } from './checks';
 import { standardLabels } from './labels';
@@ -108,7 +108,8 @@ export class AppNetworkPolicies extends Construct {
 
   private allowRouting(routes: IngressRoutes, workloads: WebWorkload[]): void {
     const source: k8s.NetworkPolicyPeer = { namespaceSelector: namespaceNamed(routes.mode.sourceNamespace ?? routes.namespace) };
-    const routedServices = new Set(routes.routes.map((route) => `${route.target.serviceNamespace}/${route.target.serviceName}`));
+    const routedServices = new Set(routes.routes.map(serviceKey));
+    this.node.addValidation({ validate: () => this.checkRoutesAddedLater(routes, routedServices) });
     for (const key of routedServices) {
       const workload = workloads.find((candidate) => `${candidate.serviceNamespace}/${candidate.serviceName}` === key);
       if (!workload) {
@@ -121,6 +122,13 @@ export class AppNetworkPolicies extends Construct {
         ingress: [{ from: [source], ports: [tcp(workload.containerPort)] }],
       });
     }
+  }
+
+  /** The routing policies are made from the routes that exist when the policies are created. */
+  private checkRoutesAddedLater(routes: IngressRoutes, admitted: Set<string>): string[] {
+    return routes.routes.filter((route) => !admitted.has(serviceKey(route))).map((route) =>
+      `${this.check.subject}: route "${route.path}" to Service "${route.target.serviceName}" was added after the policies were created, `
+      + 'so no policy admits its traffic. Create AppNetworkPolicies after the last addRoute call.');
   }
 
   private allowConnection({ from, to }: WorkloadConnection): void {
@@ -156,6 +164,10 @@ export class AppNetworkPolicies extends Construct {
       egress: [{ to: [{ namespaceSelector: namespaceNamed(istioNamespace) }], ports: [tcp(15012)] }],
     });
   }
+}
+
+function serviceKey(route: { target: { serviceNamespace: string; serviceName: string } }): string {
+  return `${route.target.serviceNamespace}/${route.target.serviceName}`;
 }
 
 function namespaceNamed(name: string): k8s.LabelSelector {

@@ -99,8 +99,10 @@ export class PropChecker {
 
   /** Images must name a tag or a digest: an untagged image silently means `:latest`. */
   public taggedImage(prop: string, image: string): void {
-    if (imageTag(image) === undefined && !image.includes('@sha256:')) {
-      this.fail(prop, 'must name a tag or digest', image, `Pin a version, e.g. "${image}:v0.1.0" or "${image}@sha256:<digest>".`);
+    const tag = imageTag(image);
+    if (!tag && !image.includes('@sha256:')) {
+      const name = image.replace(/:$/, '');
+      this.fail(prop, 'must name a tag or digest', image, `Pin a version, e.g. "${name}:v0.1.0" or "${name}@sha256:<digest>".`);
     }
   }
 
@@ -127,7 +129,7 @@ export function parseQuantity(value: string): number {
   const match = /^([\d.]+)(.*)$/.exec(value);
   if (!match) return NaN;
   const [, number, suffix] = match;
-  if (/^[eE]/.test(suffix)) return Number(number + suffix);
+  if (/^[eE][+-]?\d+$/.test(suffix)) return Number(number + suffix);
   return Number(number) * (SUFFIX_FACTORS[suffix] ?? NaN);
 }
 
@@ -148,12 +150,14 @@ function isValidLabelKey(key: string): boolean {
 }
 
 function suggestDnsLabel(value: string): string {
-  const cleaned = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').substring(0, 63);
+  const cleaned = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').substring(0, 63).replace(/^-+|-+$/g, '');
   return cleaned === '' ? 'my-app' : cleaned;
 }
 
 function formatValue(value: unknown): string {
-  return typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return JSON.stringify(value);
 }
 
 /** The namespace a construct's objects go into: its own prop, else its chart's. */

@@ -1,8 +1,8 @@
 import { ApiObject, App, Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from './k8s';
 import { Construct, IConstruct } from 'constructs';
-import * as gatewayApi from '../imports/gateway.networking.k8s.io';
-import * as istio from '../imports/networking.istio.io';
+import type * as gatewayApi from '../imports/gateway.networking.k8s.io';
+import type * as istio from '../imports/networking.istio.io';
 import { PropChecker, resolveNamespace } from './checks';
 import { standardLabels } from './labels';
 import { IRouteTarget } from './web-workload';
@@ -191,6 +191,10 @@ export interface IngressRoutesProps {
   readonly version?: string;
 }
 
+// The generated CRD classes are large (0.5 MB of JavaScript); load them only in the mode that uses them.
+const loadIstio = (): typeof istio => require('../imports/networking.istio.io');
+const loadGatewayApi = (): typeof gatewayApi => require('../imports/gateway.networking.k8s.io');
+
 const PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 
 /**
@@ -362,17 +366,17 @@ export class IngressRoutes extends Construct {
       servers.push({
         port: { number: 443, name: 'https', protocol: 'HTTPS' },
         hosts,
-        tls: { mode: istio.GatewaySpecServersTlsMode.SIMPLE, credentialName: this.tls.secretName },
+        tls: { mode: loadIstio().GatewaySpecServersTlsMode.SIMPLE, credentialName: this.tls.secretName },
       });
     }
-    return new istio.Gateway(this, 'gateway', {
+    return new (loadIstio().Gateway)(this, 'gateway', {
       metadata: this.metadata(`${this.name}-gateway`),
       spec: { selector: options.gatewaySelector ?? { istio: 'ingressgateway' }, servers },
     });
   }
 
   private createVirtualService(): istio.VirtualService {
-    return new istio.VirtualService(this, 'virtual-service', {
+    return new (loadIstio().VirtualService)(this, 'virtual-service', {
       metadata: this.metadata(this.name),
       spec: Lazy.any({
         produce: (): istio.VirtualServiceSpec => ({
@@ -394,7 +398,8 @@ export class IngressRoutes extends Construct {
   }
 
   private createHttpRoute(options: GatewayApiModeOptions): gatewayApi.HttpRoute {
-    return new gatewayApi.HttpRoute(this, 'http-route', {
+    const { HttpRoute, HttpRouteSpecRulesMatchesPathType } = loadGatewayApi();
+    return new HttpRoute(this, 'http-route', {
       metadata: this.metadata(this.name),
       spec: Lazy.any({
         produce: (): gatewayApi.HttpRouteSpec => ({
@@ -403,7 +408,7 @@ export class IngressRoutes extends Construct {
           rules: this.routes.map((route) => ({
             matches: [{
               path: {
-                type: route.match === PathMatch.EXACT ? gatewayApi.HttpRouteSpecRulesMatchesPathType.EXACT : gatewayApi.HttpRouteSpecRulesMatchesPathType.PATH_PREFIX,
+                type: route.match === PathMatch.EXACT ? HttpRouteSpecRulesMatchesPathType.EXACT : HttpRouteSpecRulesMatchesPathType.PATH_PREFIX,
                 value: route.path,
               },
             }],
@@ -430,20 +435,21 @@ function describeTarget(target: IRouteTarget): string {
   return `${target.serviceName}:${target.servicePort}`;
 }
 
-/** Computed once per app: validation runs after the tree is complete, and N route sets must not cost N^2. */
-const servicesByApp = new WeakMap<IConstruct, Map<string, number[]>>();
+/** Recomputed only when the tree has grown: N route sets validating against N Services must not cost N^2 toJson calls. */
+const servicesByApp = new WeakMap<IConstruct, { size: number; services: Map<string, number[]> }>();
 
 /** Every Service in the app, by "namespace/name", with its ports. */
 function findServices(root: IConstruct): Map<string, number[]> {
+  const constructs = root.node.findAll();
   const cached = servicesByApp.get(root);
-  if (cached) return cached;
+  if (cached && cached.size === constructs.length) return cached.services;
   const services = new Map<string, number[]>();
-  servicesByApp.set(root, services);
-  for (const child of root.node.findAll()) {
+  for (const child of constructs) {
     if (!(child instanceof ApiObject) || child.kind !== 'Service' || child.apiVersion !== 'v1') continue;
     const json = child.toJson();
     const ports: number[] = (json.spec?.ports ?? []).map((port: { port: number }) => port.port);
     services.set(`${json.metadata?.namespace ?? 'default'}/${json.metadata?.name}`, ports);
   }
+  servicesByApp.set(root, { size: constructs.length, services });
   return services;
 }

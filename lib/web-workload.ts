@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from './k8s';
 import { Construct } from 'constructs';
 import { PropChecker, imageTag, resolveNamespace } from './checks';
 import { selectorLabels, standardLabels } from './labels';
@@ -464,7 +464,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
   /** Adds a writable `emptyDir` at a path: the root filesystem is read-only. */
   public addWritablePath(path: string): void {
     this.check.absolutePath('writablePaths', path);
-    const volumeName = `writable${path.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/-+$/, '')}`.substring(0, 63).replace(/-+$/, '');
+    const volumeName = this.uniqueVolumeName(`writable${path.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/-+$/, '')}`);
     this.addVolume({ name: volumeName, emptyDir: {} }, { name: volumeName, mountPath: path });
   }
 
@@ -510,10 +510,16 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     if (this.replicas !== 1) {
       this.check.fail('replicas', `must be 1 when ${reason}`, this.replicas, 'Set replicas to 1 (or leave it unset).');
     }
-    if (this.disruptionBudget) {
-      this.check.fail('disruptionBudget', `must not be set when ${reason}`, this.props.disruptionBudget, 'Remove disruptionBudget: one pod cannot stay up through a drain.');
-    }
     this.singleReplicaReason = reason;
+  }
+
+  /** `base`, or `base-2`, `base-3`, ... when a volume already has that name (e.g. /app/.cache and /app/cache). */
+  private uniqueVolumeName(base: string): string {
+    const trimmed = base.substring(0, 60).replace(/-+$/, '');
+    const taken = (name: string) => this.volumes.some((volume) => volume.name === name);
+    let name = trimmed;
+    for (let suffix = 2; taken(name); suffix++) name = `${trimmed}-${suffix}`;
+    return name;
   }
 
   /** The object metadata every child carries. */

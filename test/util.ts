@@ -42,3 +42,31 @@ export function mainContainer(deployment: Manifest): any {
 export function validate(app: App): string {
   return app.synthYaml();
 }
+
+/** Every object of one kind, in output order. */
+export function objectsOfKind(objects: Manifest[], kind: string): Manifest[] {
+  return objects.filter((object) => object.kind === kind);
+}
+
+/**
+ * For `expect(fn).toThrow(exactError('...'))`: matches an error whose message is exactly this text
+ * (`toThrow('...')` with a string only checks that the message contains it).
+ */
+export function exactError(message: string): Error {
+  return new Error(message);
+}
+
+/** The message a function throws; fails when it does not throw. */
+export function thrownMessage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected the function to throw');
+}
+
+/** A chart without a namespace inside a fresh app (`testChart(undefined)` falls back to `test`). */
+export function chartWithoutNamespace(): Chart {
+  return new Chart(Testing.app(), 'test');
+}

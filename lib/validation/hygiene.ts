@@ -1,0 +1,101 @@
+/** Per-object hygiene rules: container resources, probes, image tags, and Secrets without data. */
+import { asRecord, isKind } from './objects';
+import { fieldPath } from './paths';
+import { ContainerRef, findPodTemplate, listContainers } from './pod-templates';
+import { RULES } from './rules';
+import { Finding, KubeObject } from './types';
+
+const RESOURCE_KEYS: ReadonlyArray<['requests' | 'limits', 'cpu' | 'memory']> = [
+  ['requests', 'cpu'], ['requests', 'memory'], ['limits', 'cpu'], ['limits', 'memory'],
+];
+const PROBES: ReadonlyArray<['readinessProbe' | 'livenessProbe', typeof RULES.hygieneReadinessProbe]> = [
+  ['readinessProbe', RULES.hygieneReadinessProbe],
+  ['livenessProbe', RULES.hygieneLivenessProbe],
+];
+
+/** Options of the container hygiene rules. */
+export interface ContainerHygieneOptions {
+  /**
+   * Accept `:latest` and untagged images.
+   * @default false
+   */
+  readonly allowLatestImages?: boolean;
+}
+
+/** Checks resources, probes and image tags of every container of a workload or Pod. */
+export function checkContainerHygiene(object: KubeObject, options: ContainerHygieneOptions = {}): Finding[] {
+  const pod = findPodTemplate(object);
+  if (pod === undefined) return [];
+  const findings: Finding[] = [];
+  // Ephemeral containers cannot set resources or probes; they are only checked for their image.
+  for (const ref of listContainers(pod, ['containers', 'initContainers'])) findings.push(...checkResources(ref));
+  if (pod.longRunning) for (const ref of listContainers(pod, ['containers'])) findings.push(...checkProbes(ref));
+  if (options.allowLatestImages !== true) for (const ref of listContainers(pod)) findings.push(...checkImageTag(ref));
+  return findings;
+}
+
+/** Flags a core/v1 Secret that carries values in `data` or `stringData`. */
+export function checkSecretData(object: KubeObject): Finding[] {
+  if (!isKind(object, '', 'Secret')) return [];
+  return (['data', 'stringData'] as const).flatMap((field) => {
+    const keys = Object.keys(asRecord(object[field]));
+    if (keys.length === 0) return [];
+    return [{
+      rule: RULES.hygieneSecretData,
+      field,
+      message: `Secret carries secret values in ${field} (${keys.join(', ')}), which end up in the committed manifests`,
+      fix: 'Remove the values from the manifest: create the Secret out of band (kubectl create secret, External Secrets, Sealed Secrets) and reference it by name.',
+    }];
+  });
+}
+
+function checkResources(ref: ContainerRef): Finding[] {
+  const resourcesPath = fieldPath(ref.path, 'resources');
+  if (ref.container.resources === undefined) {
+    return [{
+      rule: RULES.hygieneResources,
+      field: resourcesPath,
+      message: `${ref.label} sets no resource requests or limits`,
+      fix: `Set resources.requests and resources.limits (cpu and memory) on ${ref.label}.`,
+    }];
+  }
+  const resources = asRecord(ref.container.resources);
+  return RESOURCE_KEYS.filter(([section, resource]) => asRecord(resources[section])[resource] === undefined).map(([section, resource]) => ({
+    rule: RULES.hygieneResources,
+    field: `${resourcesPath}.${section}.${resource}`,
+    message: `${ref.label} sets no ${resource} ${section === 'requests' ? 'request' : 'limit'}`,
+    fix: `Set resources.${section}.${resource} on ${ref.label}.`,
+  }));
+}
+
+function checkProbes(ref: ContainerRef): Finding[] {
+  return PROBES.filter(([probe]) => ref.container[probe] === undefined).map(([probe, rule]) => ({
+    rule,
+    field: fieldPath(ref.path, probe),
+    message: `${ref.label} of a long-running pod has no ${probe}`,
+    fix: `Add a ${probe} (httpGet, tcpSocket, grpc or exec) to ${ref.label}.`,
+  }));
+}
+
+function checkImageTag(ref: ContainerRef): Finding[] {
+  const image = ref.container.image;
+  if (typeof image !== 'string') return [];
+  const problem = imageTagProblem(image);
+  if (problem === undefined) return [];
+  return [{
+    rule: RULES.hygieneImageTag,
+    field: fieldPath(ref.path, 'image'),
+    message: `${ref.label} uses ${problem === 'latest' ? 'the :latest tag' : 'an untagged image'} (${image})`,
+    fix: 'Pin the image to a version tag or a digest (name@sha256:...); :latest is only allowed where allowLatestImages is set (local environments).',
+  }];
+}
+
+/** Why an image reference is not pinned: `latest`, `untagged`, or undefined when it is pinned. */
+export function imageTagProblem(image: string): 'latest' | 'untagged' | undefined {
+  if (image.includes('@')) return undefined;
+  const lastSlash = image.lastIndexOf('/');
+  const lastColon = image.lastIndexOf(':');
+  // A colon before the last slash belongs to a registry port (localhost:5000/app), not a tag.
+  if (lastColon <= lastSlash) return 'untagged';
+  return image.slice(lastColon + 1) === 'latest' ? 'latest' : undefined;
+}

@@ -1,0 +1,54 @@
+import { RuleDefinition, Severity } from './types';
+
+function rule(id: string, summary: string, severity: Severity = 'error'): RuleDefinition {
+  return { id, severity, summary };
+}
+
+/** Every rule the validator can report, by stable id. */
+export const RULES = {
+  schemaNotAnObject: rule('schema/not-an-object', 'A manifest document is not a Kubernetes object.'),
+  schemaYamlSyntax: rule('schema/yaml-syntax', 'A manifest file cannot be parsed as YAML.'),
+  schemaTypeMeta: rule('schema/type-meta', 'An object lacks apiVersion, kind or metadata.name.'),
+  schemaUnknownKind: rule('schema/unknown-kind', 'The apiVersion belongs to a known API group, but the kind/version does not exist in it.'),
+  schemaInvalid: rule('schema/invalid', 'A field value violates the schema of its apiVersion/kind.'),
+  schemaUnknownField: rule('schema/unknown-field', 'A field name is not in the schema (misspelled or unsupported).'),
+  schemaNotChecked: rule('schema/not-checked', 'No offline schema exists for the object, so it was not schema-checked.', 'warning'),
+
+  pssHostProcess: rule('pss-restricted/host-process', 'Windows HostProcess containers are forbidden.'),
+  pssHostNamespaces: rule('pss-restricted/host-namespaces', 'hostNetwork, hostPID and hostIPC must be unset or false.'),
+  pssPrivileged: rule('pss-restricted/privileged', 'Privileged containers are forbidden.'),
+  pssCapabilitiesAdd: rule('pss-restricted/capabilities-add', 'Containers may add back only NET_BIND_SERVICE.'),
+  pssCapabilitiesDropAll: rule('pss-restricted/capabilities-drop-all', 'Containers must drop ALL capabilities.'),
+  pssHostPathVolumes: rule('pss-restricted/host-path-volumes', 'hostPath volumes are forbidden.'),
+  pssVolumeTypes: rule('pss-restricted/volume-types', 'Only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes are allowed.'),
+  pssHostPorts: rule('pss-restricted/host-ports', 'hostPort must be unset or 0.'),
+  pssAppArmor: rule('pss-restricted/apparmor', 'AppArmor may not be overridden to anything but RuntimeDefault or Localhost profiles.'),
+  pssSeLinux: rule('pss-restricted/selinux', 'SELinux type is restricted; custom SELinux user and role are forbidden.'),
+  pssProcMount: rule('pss-restricted/proc-mount', 'procMount must be unset or Default.'),
+  pssSeccomp: rule('pss-restricted/seccomp', 'A seccomp profile of RuntimeDefault or Localhost is required (pod or every container).'),
+  pssSysctls: rule('pss-restricted/sysctls', 'Only the safe sysctl subset is allowed.'),
+  pssAllowPrivilegeEscalation: rule('pss-restricted/allow-privilege-escalation', 'allowPrivilegeEscalation must be false on every container.'),
+  pssRunAsNonRoot: rule('pss-restricted/run-as-non-root', 'runAsNonRoot must be true (pod level, or every container).'),
+  pssRunAsUser: rule('pss-restricted/run-as-user', 'runAsUser must not be 0.'),
+
+  hygieneResources: rule('hygiene/resources', 'Every container sets cpu and memory requests and limits.'),
+  hygieneReadinessProbe: rule('hygiene/readiness-probe', 'Every long-running container has a readiness probe.'),
+  hygieneLivenessProbe: rule('hygiene/liveness-probe', 'Every long-running container has a liveness probe.'),
+  hygieneImageTag: rule('hygiene/image-tag', 'Images are pinned by tag or digest; no :latest or untagged images (unless allowLatestImages).'),
+  hygieneSecretData: rule('hygiene/secret-data', 'Secret objects carry no data or stringData.'),
+  hygieneNamespaceSet: rule('hygiene/namespace-set', 'Every namespaced object sets metadata.namespace.'),
+  hygieneNamespaceExists: rule('hygiene/namespace-exists', 'Every namespace used is created by the output or documented as external.'),
+  hygieneServiceSelector: rule('hygiene/service-selector', 'Every Service selector matches the labels of a pod template in the output.'),
+  hygieneIngressBackend: rule('hygiene/ingress-backend', 'Every Ingress backend points at an existing Service port.'),
+  hygieneVirtualServiceDestination: rule('hygiene/virtualservice-destination', 'Every VirtualService route destination points at an existing Service port.'),
+  hygieneVirtualServiceExternalHost: rule('hygiene/virtualservice-external-host', 'A VirtualService destination is outside the cluster and was not checked.', 'warning'),
+  hygieneHttpRouteBackend: rule('hygiene/httproute-backend', 'Every HTTPRoute backendRef points at an existing Service port.'),
+} as const;
+
+/** All rule definitions, in catalog order. */
+export const ALL_RULES: readonly RuleDefinition[] = Object.values(RULES);
+
+/** True when `ruleId` is listed in `skipRules`, exactly or through a `family/*` entry. */
+export function isSkipped(ruleId: string, skipRules: readonly string[]): boolean {
+  return skipRules.some((entry) => entry === ruleId || (entry.endsWith('/*') && ruleId.startsWith(entry.slice(0, -1))));
+}

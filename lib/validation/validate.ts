@@ -1,0 +1,91 @@
+import { checkContainerHygiene, checkSecretData } from './hygiene';
+import { checkNamespace } from './namespaces';
+import { describeObject } from './objects';
+import { OutputIndex, buildOutputIndex } from './output-index';
+import { isRecord } from './paths';
+import { checkPodSecurity } from './pod-security';
+import { checkRoutes } from './routes';
+import { RULES, isSkipped } from './rules';
+import { checkSchema } from './schema';
+import { checkServiceSelector } from './services';
+import { Finding, KubeObject, SourcedDocument, SourcedObject, ValidationOptions, Violation } from './types';
+import { loadYamlFiles } from './yaml-files';
+
+/**
+ * Validates manifest objects (e.g. `Testing.synth(chart)` or parsed YAML) as one output:
+ * namespaces, Service selectors and routes are resolved among these objects.
+ * Empty documents (null) are ignored.
+ */
+export function validateManifests(objects: unknown[], options: ValidationOptions = {}): Violation[] {
+  return validateDocuments(objects.map((document, position) => ({ document, position })), options);
+}
+
+/**
+ * Reads multi-document YAML manifest files (e.g. everything under `dist/`) and validates all of
+ * their objects as one output. Every violation records the file its object came from.
+ */
+export function validateYamlFiles(paths: string[], options: ValidationOptions = {}): Violation[] {
+  const { documents, syntaxErrors } = loadYamlFiles(paths);
+  const skipRules = options.skipRules ?? [];
+  return [...syntaxErrors.filter((violation) => !isSkipped(violation.rule, skipRules)), ...validateDocuments(documents, options)];
+}
+
+/** True when any violation is an error (warnings do not count). */
+export function hasErrors(violations: readonly Violation[]): boolean {
+  return violations.some((violation) => violation.severity === 'error');
+}
+
+/**
+ * Validates documents that form one output (one environment): per-object rules on each object,
+ * cross-object rules (namespaces, selectors, routes) against the whole set.
+ */
+export function validateDocuments(documents: readonly SourcedDocument[], options: ValidationOptions = {}): Violation[] {
+  const objects: SourcedObject[] = [];
+  const violations: Violation[] = [];
+  for (const { document, file, position } of documents) {
+    // Empty YAML documents (a trailing `---`) parse to null: they hold no object.
+    if (document === null || document === undefined) continue;
+    if (isRecord(document)) objects.push({ object: document as KubeObject, file });
+    else violations.push(notAnObject(document, file, position));
+  }
+  const index = buildOutputIndex(objects.map(({ object }) => object), options.externalNamespaces ?? []);
+  for (const { object, file } of objects) {
+    const description = describeObject(object);
+    for (const finding of checkObject(object, index, options)) violations.push(toViolation(finding, description, file));
+  }
+  const skipRules = options.skipRules ?? [];
+  return violations.filter((violation) => !isSkipped(violation.rule, skipRules));
+}
+
+function checkObject(object: KubeObject, index: OutputIndex, options: ValidationOptions): Finding[] {
+  return [
+    ...checkSchema(object),
+    ...checkPodSecurity(object),
+    ...checkContainerHygiene(object, { allowLatestImages: options.allowLatestImages ?? false }),
+    ...checkSecretData(object),
+    ...checkNamespace(object, index),
+    ...checkServiceSelector(object, index),
+    ...checkRoutes(object, index),
+  ];
+}
+
+function toViolation(finding: Finding, object: string, file: string | undefined): Violation {
+  return {
+    ...(file === undefined ? {} : { file }),
+    object,
+    field: finding.field,
+    rule: finding.rule.id,
+    message: finding.message,
+    fix: finding.fix,
+    severity: finding.rule.severity,
+  };
+}
+
+function notAnObject(document: unknown, file: string | undefined, position: number): Violation {
+  return toViolation({
+    rule: RULES.schemaNotAnObject,
+    field: '',
+    message: `document ${position + 1} is a ${Array.isArray(document) ? 'list' : typeof document}, not a Kubernetes object`,
+    fix: 'Make every manifest document a mapping with apiVersion, kind and metadata.',
+  }, `(document ${position + 1})`, file);
+}

@@ -1,0 +1,34 @@
+import * as fs from 'fs';
+import { parseAllDocuments } from 'yaml';
+import { RULES } from './rules';
+import { SourcedDocument, Violation } from './types';
+
+/** The documents of some manifest files, and a violation for each file that is not valid YAML. */
+export interface LoadedManifests {
+  readonly documents: SourcedDocument[];
+  readonly syntaxErrors: Violation[];
+}
+
+/** Reads multi-document YAML manifest files, remembering the file of every document. */
+export function loadYamlFiles(paths: readonly string[]): LoadedManifests {
+  const documents: SourcedDocument[] = [];
+  const syntaxErrors: Violation[] = [];
+  for (const file of paths) {
+    parseAllDocuments(fs.readFileSync(file, 'utf8')).forEach((document, position) => {
+      if (document.errors.length > 0) {
+        syntaxErrors.push({
+          file,
+          object: `(document ${position + 1})`,
+          field: '',
+          rule: RULES.schemaYamlSyntax.id,
+          message: document.errors.map((error) => error.message).join('; '),
+          fix: 'Fix the YAML syntax of this document.',
+          severity: RULES.schemaYamlSyntax.severity,
+        });
+        return;
+      }
+      documents.push({ document: document.toJS(), file, position });
+    });
+  }
+  return { documents, syntaxErrors };
+}

@@ -1,0 +1,196 @@
+/**
+ * SLOW (tens of seconds; run it alone with `npm run test:example`): the package as a consumer gets it.
+ *
+ * Packs the library with `npm pack` (which compiles it), then, in temporary directories:
+ * - installs the tarball into a copy of examples/consumer-app, compiles it with its own tsconfig
+ *   (declarations of the package included: skipLibCheck is off), synthesizes it and validates the output
+ *   with the validation functions of the installed package;
+ * - follows docs/consumer-guide.md (the README's "Use the constructs in your own app") in a fresh
+ *   directory: `npm init -y`, install the tarball and the peers, its tsconfig.json and main.ts, compile, run.
+ *
+ * npm runs with --prefer-offline, so a warm npm cache makes the installs take seconds.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+
+jest.setTimeout(240_000);
+
+const REPO = path.join(__dirname, '..');
+const EXAMPLE = path.join(REPO, 'examples', 'consumer-app');
+const GUIDE = path.join(REPO, 'docs', 'consumer-guide.md');
+const PACKAGE_NAME = 'cdk8s-fastapi-nextjs';
+const NPM_INSTALL_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
+
+interface Manifest {
+  kind: string;
+  apiVersion: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [key: string]: any;
+}
+
+/**
+ * The environment for nested npm and node runs. Under `npm test`, npm exports its configuration as
+ * npm_config_* variables (the repository's `omit=peer`, its local prefix, ...); a consumer's npm must not
+ * inherit them. Where the cache, the registry and the certificates are is kept.
+ */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const keep = new Set(['npm_config_cache', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_cafile', 'npm_config_registry']);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) || keep.has(key.toLowerCase())));
+  return { ...env, ...extra };
+}
+
+function run(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): string {
+  try {
+    return execFileSync(command, args, { cwd, env: cleanEnv(extraEnv), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}\n${failed.message}`);
+  }
+}
+
+function readManifests(file: string): Manifest[] {
+  return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((document) => document.toJS()).filter((object) => object !== null);
+}
+
+/** The fenced blocks of one language in a Markdown text, in order. */
+function fencedBlocks(markdown: string, language: string): string[] {
+  const pattern = new RegExp('^```' + language + '\\n([\\s\\S]*?)^```', 'gm');
+  return [...markdown.matchAll(pattern)].map((match) => match[1]);
+}
+
+/** Validates from inside the consumer's tree, so the installed package (and its bundled schemas) is what runs. */
+function validateInstalled(appDir: string, manifestFile: string): { violations: { severity: string }[]; report: string } {
+  const script = `const p = require(${JSON.stringify(PACKAGE_NAME)});
+    const violations = p.validateYamlFiles([${JSON.stringify(manifestFile)}]);
+    process.stdout.write(JSON.stringify({ violations, report: p.formatReport(violations) }));`;
+  return JSON.parse(run(process.execPath, ['-e', script], appDir));
+}
+
+let work: string;
+let tarball: string;
+let packedFiles: string[];
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-example-'));
+  // `npm pack` runs prepack (tsc -b && prune), then writes the tarball; --json lists what it holds.
+  const output = run('npm', ['pack', '--json', '--pack-destination', work], REPO);
+  const packed = JSON.parse(output.slice(output.indexOf('[')))[0] as { filename: string; files: { path: string }[] };
+  tarball = path.join(work, packed.filename);
+  packedFiles = packed.files.map((file) => file.path).sort();
+});
+
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  test('holds the compiled library, the generated CRD classes and the validation schemas, and nothing else', () => {
+    expect(packedFiles).toEqual(expect.arrayContaining([
+      'package.json', 'CHANGELOG.md', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/topology.js',
+      'build/imports/gateway.networking.k8s.io.js', 'build/imports/networking.istio.io.d.ts',
+      'build/lib/validation/index.js', 'build/lib/validation/crd-schemas/gateway.networking.k8s.io.json',
+      'build/lib/validation/k8s-fields/k8s-1.28-fields.json',
+    ]));
+    const unexpected = packedFiles.filter((file) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|build\/(lib|imports)\/.+\.(js|d\.ts|json))$/.test(file));
+    expect(unexpected).toEqual([]);
+    expect(packedFiles.filter((file) => /main\.|\.test\.|tsbuildinfo|^test\/|^lib\//.test(file))).toEqual([]);
+  });
+});
+
+describe('examples/consumer-app, installed from the tarball', () => {
+  let appDir: string;
+  let manifests: Manifest[];
+
+  beforeAll(() => {
+    // The same layout as the repository: the example two levels below the tarball, as its package.json expects.
+    appDir = path.join(work, 'examples', 'consumer-app');
+    fs.mkdirSync(appDir, { recursive: true });
+    for (const entry of fs.readdirSync(EXAMPLE)) {
+      if (['node_modules', 'build', 'dist', 'package-lock.json'].includes(entry)) continue;
+      fs.cpSync(path.join(EXAMPLE, entry), path.join(appDir, entry), { recursive: true });
+    }
+    run('npm', ['install', ...NPM_INSTALL_FLAGS], appDir);
+    run(path.join(appDir, 'node_modules', '.bin', 'tsc'), ['-p', '.'], appDir);
+    run(process.execPath, ['build/main.js'], appDir, { OUTDIR: 'out' });
+    manifests = readManifests(path.join(appDir, 'out', 'staging.k8s.yaml'));
+  });
+
+  test('its package.json installs the tarball that `npm pack` writes', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'package.json'), 'utf8'));
+    expect(manifest.dependencies[PACKAGE_NAME]).toBe(`file:../../${path.basename(tarball)}`);
+    // After a version bump, update the file name in examples/consumer-app/package.json.
+  });
+
+  test('shares one copy of constructs and cdk8s with the package (peer dependencies)', () => {
+    const installed = path.join(appDir, 'node_modules', PACKAGE_NAME);
+    expect(fs.existsSync(path.join(installed, 'node_modules', 'constructs'))).toBe(false);
+    expect(fs.existsSync(path.join(installed, 'node_modules', 'cdk8s'))).toBe(false);
+    const version = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')).version;
+    expect(version).toBe(JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).version);
+  });
+
+  test('synthesizes two backends and a static frontend behind one HTTPRoute, in its own namespace', () => {
+    const names = (kind: string) => manifests.filter((object) => object.kind === kind).map((object) => object.metadata.name).sort();
+    expect(names('Namespace')).toEqual(['shop-staging']);
+    expect(names('Deployment')).toEqual(['api', 'site', 'worker-api']);
+    expect(names('Service')).toEqual(['api', 'site', 'worker-api']);
+    expect(names('HorizontalPodAutoscaler')).toEqual(['worker-api']);
+    expect(names('PodDisruptionBudget')).toEqual(['api']);
+    expect(names('HTTPRoute')).toEqual(['shop']);
+    expect(names('NetworkPolicy')).toContain('default-deny');
+    expect(names('Ingress')).toEqual([]);
+    for (const object of manifests.filter((candidate) => candidate.kind !== 'Namespace')) {
+      expect(object.metadata.namespace).toBe('shop-staging');
+    }
+
+    const route = manifests.find((object) => object.kind === 'HTTPRoute')!;
+    expect(route.spec.parentRefs).toEqual([{ name: 'shared', namespace: 'gateway-system' }]);
+    expect(route.spec.rules.map((rule: any) => [rule.matches[0].path.value, rule.backendRefs[0].name, rule.backendRefs[0].port])).toEqual([
+      ['/jobs', 'worker-api', 8000], ['/api', 'api', 8000], ['/', 'site', 80],
+    ]);
+
+    const site = manifests.find((object) => object.kind === 'Deployment' && object.metadata.name === 'site')!;
+    expect(site.spec.template.spec.containers[0].ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(site.metadata.labels?.['app.kubernetes.io/version']).toBe('v2.3.1');
+  });
+
+  test('passes the validation of the installed package', () => {
+    const { violations, report } = validateInstalled(appDir, 'out/staging.k8s.yaml');
+    expect(violations.filter((violation) => violation.severity === 'error')).toEqual([]);
+    expect(report).toBe('No violations.');
+  });
+});
+
+describe('docs/consumer-guide.md, followed in a fresh directory', () => {
+  let appDir: string;
+
+  beforeAll(() => {
+    const guide = fs.readFileSync(GUIDE, 'utf8');
+    const [tsconfig] = fencedBlocks(guide, 'json');
+    const [mainTs] = fencedBlocks(guide, 'ts');
+    expect(fencedBlocks(guide, 'sh').join('\n')).toContain('npm install /path/to/cdk8s-fastapi-nextjs-');
+
+    appDir = path.join(work, 'my-app');
+    fs.mkdirSync(appDir);
+    // The guide's commands, with the tarball's real path.
+    run('npm', ['init', '-y'], appDir);
+    run('npm', ['install', tarball, 'cdk8s', 'cdk8s-plus-28', 'constructs', ...NPM_INSTALL_FLAGS], appDir);
+    run('npm', ['install', '--save-dev', 'typescript@5.9', '@types/node@20', ...NPM_INSTALL_FLAGS], appDir);
+    fs.writeFileSync(path.join(appDir, 'tsconfig.json'), tsconfig);
+    fs.writeFileSync(path.join(appDir, 'main.ts'), mainTs);
+    run(path.join(appDir, 'node_modules', '.bin', 'tsc'), [], appDir);
+    run(process.execPath, ['build/main.js'], appDir);
+  });
+
+  test('compiles, synthesizes dist/my-app.k8s.yaml and reports no violations', () => {
+    const manifests = readManifests(path.join(appDir, 'dist', 'my-app.k8s.yaml'));
+    expect(manifests.map((object) => `${object.kind}/${object.metadata.name}`).sort()).toEqual([
+      'ConfigMap/api-config', 'ConfigMap/web-config', 'Deployment/api', 'Deployment/web', 'Ingress/routes', 'Namespace/my-app',
+      'Service/api', 'Service/web',
+    ]);
+    expect(validateInstalled(appDir, 'dist/my-app.k8s.yaml').report).toBe('No violations.');
+  });
+});

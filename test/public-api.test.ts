@@ -1,0 +1,72 @@
+/**
+ * The package's public API (lib/index.ts): exactly the listed names are exported, and every
+ * exported interface documents each property, with `@default` on every optional one.
+ */
+import * as path from 'path';
+import * as ts from 'typescript';
+import * as lib from '../lib';
+
+const INDEX = path.join(__dirname, '..', 'lib', 'index.ts');
+
+/** The values consumers can import at run time; types are checked by the documentation test below. */
+const RUNTIME_EXPORTS = [
+  'AppNamespace', 'AppNetworkPolicies', 'BackendMode', 'FastApiBackend', 'ImagePullPolicy', 'IngressRoutes', 'MANAGED_BY',
+  'NextFrontend', 'NextFrontendMode', 'PathMatch', 'PodSecurityLevel', 'RouteTarget', 'RoutingKind', 'RoutingMode',
+  'ServiceType', 'SqlitePersistence', 'WebWorkload', 'selectorLabels', 'standardLabels', 'topologyDiagram',
+  'formatReport', 'hasErrors', 'summarize', 'validateManifests', 'validateYamlFiles',
+];
+
+/** Interfaces the package returns rather than takes: an absent property has no default to document. */
+const OUTPUT_TYPES = ['Violation'];
+
+let cached: { checker: ts.TypeChecker; exports: ts.Symbol[] } | undefined;
+
+/** The symbols lib/index.ts exports (types included), from one type-checked program. */
+function publicApi(): { checker: ts.TypeChecker; exports: ts.Symbol[] } {
+  if (cached) return cached;
+  const configFile = ts.readConfigFile(path.join(__dirname, '..', 'tsconfig.json'), ts.sys.readFile);
+  const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, path.join(__dirname, '..'));
+  const program = ts.createProgram([INDEX], { ...parsed.options, noEmit: true, incremental: false });
+  const checker = program.getTypeChecker();
+  const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(INDEX)!)!;
+  const exports = checker.getExportsOfModule(moduleSymbol).map((symbol) =>
+    (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol));
+  cached = { checker, exports };
+  return cached;
+}
+
+describe('public API', () => {
+  test('exports exactly the constructs, their helpers, the topology function and the validation functions at run time', () => {
+    expect(Object.keys(lib).sort()).toEqual([...RUNTIME_EXPORTS].sort());
+  });
+
+  test('every property of every exported interface is documented, with @default when optional', () => {
+    const { checker, exports } = publicApi();
+    const problems: string[] = [];
+    const interfaces = exports.filter((symbol) => symbol.flags & ts.SymbolFlags.Interface);
+    expect(interfaces.length).toBeGreaterThan(20);
+    for (const symbol of interfaces) {
+      for (const declaration of symbol.declarations ?? []) {
+        if (!ts.isInterfaceDeclaration(declaration)) continue;
+        for (const member of declaration.members) {
+          if (!ts.isPropertySignature(member)) continue;
+          const name = `${symbol.name}.${member.name.getText()}`;
+          const memberSymbol = checker.getSymbolAtLocation(member.name);
+          const documentation = ts.displayPartsToString(memberSymbol?.getDocumentationComment(checker)).trim();
+          if (documentation === '') problems.push(`${name} has no doc comment`);
+          const hasDefault = ts.getJSDocTags(member).some((tag) => tag.tagName.text === 'default');
+          if (member.questionToken && !hasDefault && !OUTPUT_TYPES.includes(symbol.name)) problems.push(`${name} is optional but has no @default`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('nothing internal is exported', () => {
+    const { exports } = publicApi();
+    const names = exports.map((symbol) => symbol.name);
+    for (const internal of ['WorkloadDefaults', 'PropChecker', 'clusterScoped', 'resolveNamespace', 'restrictedPodSecurityContext']) {
+      expect(names).not.toContain(internal);
+    }
+  });
+});

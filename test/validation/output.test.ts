@@ -1,0 +1,83 @@
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import * as fs from 'fs';
+import { ALL_RULES, formatReport, validateManifests, validateYamlFiles } from '../../lib/validation';
+import { errors } from './helpers';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const GOOD = path.join(FIXTURES, 'good.yaml');
+const BAD = path.join(FIXTURES, 'bad-privileged.yaml');
+const OPTIONS = { externalNamespaces: ['istio-system'] };
+
+describe('a whole output', () => {
+  test('the compliant fixture (Namespace, Deployment, PVC, Service, Ingress, HTTPRoute, VirtualService) has no violations', () => {
+    expect(validateYamlFiles([GOOD], OPTIONS)).toEqual([]);
+  });
+
+  test('every violation read from a file names that file', () => {
+    expect(validateYamlFiles([BAD], OPTIONS)).toEqual([
+      expect.objectContaining({ rule: 'pss-restricted/privileged', object: 'Deployment app/backend', field: 'spec.template.spec.containers[0].securityContext.privileged', file: BAD }),
+    ]);
+  });
+
+  test('a file that is not valid YAML is reported, not thrown', () => {
+    const broken = path.join(FIXTURES, 'broken.yaml.txt');
+    expect(validateYamlFiles([broken])).toEqual([expect.objectContaining({ rule: 'schema/yaml-syntax', file: broken, severity: 'error' })]);
+  });
+
+  test('~40 objects in one output validate cleanly (speed is measured by npm run bench, not here)', () => {
+    const template = fs.readFileSync(GOOD, 'utf8');
+    const objects = Array.from({ length: 5 }, (_, copy) =>
+      parseAllDocuments(template.replace(/\bapp\b(?!\.example)/g, `app${copy}`)).map((document) => document.toJS())).flat();
+    expect(objects.length).toBeGreaterThanOrEqual(35);
+    expect(validateManifests(objects, OPTIONS)).toEqual([]);
+  });
+});
+
+describe('formatReport', () => {
+  test('groups by file and object; each line names severity, rule, object and field, then message and fix', () => {
+    const report = formatReport(validateYamlFiles([BAD], OPTIONS));
+    expect(report.split('\n')).toEqual([
+      BAD,
+      '  Deployment app/backend',
+      '    ERROR pss-restricted/privileged  Deployment app/backend  spec.template.spec.containers[0].securityContext.privileged',
+      '          container "api" is privileged',
+      '          fix: Remove securityContext.privileged from container "api" or set it to false.',
+      '',
+      '1 error, 0 warnings',
+    ]);
+  });
+
+  test('warnings and objects without a file', () => {
+    const certificate = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'tls' } };
+    const report = formatReport(validateManifests([certificate]));
+    expect(report).toContain('(objects not read from a file)\n  Certificate tls\n    WARN  schema/not-checked  Certificate tls  apiVersion');
+    expect(report.endsWith('0 errors, 1 warning')).toBe(true);
+  });
+
+  test('no violations', () => {
+    expect(formatReport([])).toBe('No violations.');
+  });
+});
+
+describe('rule catalog', () => {
+  test('rule ids are unique and namespaced by family', () => {
+    const ids = ALL_RULES.map((rule) => rule.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^(schema|pss-restricted|hygiene)\/[a-z0-9-]+$/);
+  });
+
+  test('the README documents every rule id', () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', 'lib', 'validation', 'README.md'), 'utf8');
+    expect(ALL_RULES.map((rule) => rule.id).filter((id) => !readme.includes(`\`${id}\``))).toEqual([]);
+  });
+
+  test('only the not-checked style rules are warnings', () => {
+    expect(ALL_RULES.filter((rule) => rule.severity === 'warning').map((rule) => rule.id)).toEqual(['schema/not-checked', 'hygiene/virtualservice-external-host']);
+  });
+
+  test('errors() keeps only errors', () => {
+    const certificate = { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'tls' } };
+    expect(errors(validateManifests([certificate]))).toEqual([]);
+  });
+});
