@@ -212,6 +212,7 @@ export class TodoChart extends Chart {
     if (settings.networkPolicies) {
       this.networkPolicies = new AppNetworkPolicies(this, 'network-policies', {
         partOf: PART_OF,
+        version: imageTag,
         routes: this.routes,
         workloads: [this.backend, this.frontend],
         connections: [{ from: this.frontend, to: this.backend }],

@@ -57,6 +57,11 @@ export interface AppNetworkPoliciesProps {
    * @default "network-policies"
    */
   readonly partOf?: string;
+  /**
+   * `app.kubernetes.io/version`.
+   * @default "v1"
+   */
+  readonly version?: string;
 }
 
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
@@ -79,7 +84,11 @@ export class AppNetworkPolicies extends Construct {
     super(scope, id);
     this.check = new PropChecker(this, 'AppNetworkPolicies');
     this.namespace = resolveNamespace(this.check, this, props.namespace);
-    this.labels = standardLabels({ name: 'network-policies', instance: this.namespace, component: 'network-policy', partOf: props.partOf ?? 'network-policies', version: 'v1' });
+    this.check.labelValue('partOf', props.partOf);
+    this.check.labelValue('version', props.version);
+    this.labels = standardLabels({
+      name: 'network-policies', instance: this.namespace, component: 'network-policy', partOf: props.partOf ?? 'network-policies', version: props.version ?? 'v1',
+    });
 
     this.addPolicy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     this.addPolicy('allow-dns', {

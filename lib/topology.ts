@@ -113,7 +113,8 @@ function render(nodes: DiagramNode[], edges: DiagramEdge[]): string {
   for (const namespace of namespaces) {
     const members = nodes.filter((node) => (node.namespace ?? '') === namespace).sort(byNode);
     const indent = namespace === '' ? '  ' : '    ';
-    if (namespace !== '') out.push(`  subgraph ${nodeId('ns', namespace, '')}["namespace ${escape(namespace)}"]`);
+    // A subgraph lays its nodes out top-down unless told otherwise.
+    if (namespace !== '') out.push(`  subgraph ${nodeId('ns', namespace, '')}["namespace ${escape(namespace)}"]`, '    direction LR');
     for (const node of members) out.push(`${indent}${node.id}${shape(node)}`);
     if (namespace !== '') out.push('  end');
   }

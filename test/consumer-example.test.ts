@@ -10,7 +10,8 @@
  *
  * npm runs with --prefer-offline, so a warm npm cache makes the installs take seconds.
  */
-import { execFileSync } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
+import { promisify } from 'util';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -51,6 +52,17 @@ function run(command: string, args: string[], cwd: string, extraEnv: Record<stri
   }
 }
 
+/** The same as {@link run}, without blocking: the example and the guide install side by side. */
+async function runAsync(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)(command, args, { cwd, env: cleanEnv(extraEnv), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}\n${failed.message}`);
+  }
+}
+
 function readManifests(file: string): Manifest[] {
   return parseAllDocuments(fs.readFileSync(file, 'utf8')).map((document) => document.toJS()).filter((object) => object !== null);
 }
@@ -82,9 +94,55 @@ beforeAll(() => {
   packedFiles = packed.files.map((file) => file.path).sort();
 });
 
-afterAll(() => {
+let exampleReady: Promise<string>;
+let guideReady: Promise<string>;
+
+beforeAll(() => {
+  exampleReady = installExample();
+  guideReady = followGuide();
+  // Neither may reject unobserved while the other is awaited.
+  exampleReady.catch(() => undefined);
+  guideReady.catch(() => undefined);
+});
+
+afterAll(async () => {
+  await Promise.allSettled([exampleReady, guideReady]);
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
+
+/** examples/consumer-app, copied beside the tarball as in the repository, installed, compiled and synthesized. */
+async function installExample(): Promise<string> {
+  const appDir = path.join(work, 'examples', 'consumer-app');
+  fs.mkdirSync(appDir, { recursive: true });
+  for (const entry of fs.readdirSync(EXAMPLE)) {
+    if (['node_modules', 'build', 'dist', 'package-lock.json'].includes(entry)) continue;
+    fs.cpSync(path.join(EXAMPLE, entry), path.join(appDir, entry), { recursive: true });
+  }
+  await runAsync('npm', ['install', ...NPM_INSTALL_FLAGS], appDir);
+  await runAsync(path.join(appDir, 'node_modules', '.bin', 'tsc'), ['-p', '.'], appDir);
+  await runAsync(process.execPath, ['build/main.js'], appDir, { OUTDIR: 'out' });
+  return appDir;
+}
+
+/** The guide's commands in a fresh directory, with the tarball's real path. */
+async function followGuide(): Promise<string> {
+  const guide = fs.readFileSync(GUIDE, 'utf8');
+  const [tsconfig] = fencedBlocks(guide, 'json');
+  const [mainTs] = fencedBlocks(guide, 'ts');
+  if (!fencedBlocks(guide, 'sh').join('\n').includes('npm install /path/to/cdk8s-fastapi-nextjs-')) {
+    throw new Error('docs/consumer-guide.md no longer installs the packed tarball');
+  }
+  const appDir = path.join(work, 'my-app');
+  fs.mkdirSync(appDir);
+  await runAsync('npm', ['init', '-y'], appDir);
+  await runAsync('npm', ['install', tarball, 'cdk8s', 'cdk8s-plus-28', 'constructs', ...NPM_INSTALL_FLAGS], appDir);
+  await runAsync('npm', ['install', '--save-dev', 'typescript@5.9', '@types/node@20', ...NPM_INSTALL_FLAGS], appDir);
+  fs.writeFileSync(path.join(appDir, 'tsconfig.json'), tsconfig);
+  fs.writeFileSync(path.join(appDir, 'main.ts'), mainTs);
+  await runAsync(path.join(appDir, 'node_modules', '.bin', 'tsc'), [], appDir);
+  await runAsync(process.execPath, ['build/main.js'], appDir);
+  return appDir;
+}
 
 describe('the packed tarball', () => {
   test('holds the compiled library, the generated CRD classes and the validation schemas, and nothing else', () => {
@@ -104,17 +162,8 @@ describe('examples/consumer-app, installed from the tarball', () => {
   let appDir: string;
   let manifests: Manifest[];
 
-  beforeAll(() => {
-    // The same layout as the repository: the example two levels below the tarball, as its package.json expects.
-    appDir = path.join(work, 'examples', 'consumer-app');
-    fs.mkdirSync(appDir, { recursive: true });
-    for (const entry of fs.readdirSync(EXAMPLE)) {
-      if (['node_modules', 'build', 'dist', 'package-lock.json'].includes(entry)) continue;
-      fs.cpSync(path.join(EXAMPLE, entry), path.join(appDir, entry), { recursive: true });
-    }
-    run('npm', ['install', ...NPM_INSTALL_FLAGS], appDir);
-    run(path.join(appDir, 'node_modules', '.bin', 'tsc'), ['-p', '.'], appDir);
-    run(process.execPath, ['build/main.js'], appDir, { OUTDIR: 'out' });
+  beforeAll(async () => {
+    appDir = await exampleReady;
     manifests = readManifests(path.join(appDir, 'out', 'staging.k8s.yaml'));
   });
 
@@ -167,22 +216,21 @@ describe('examples/consumer-app, installed from the tarball', () => {
 describe('docs/consumer-guide.md, followed in a fresh directory', () => {
   let appDir: string;
 
-  beforeAll(() => {
-    const guide = fs.readFileSync(GUIDE, 'utf8');
-    const [tsconfig] = fencedBlocks(guide, 'json');
-    const [mainTs] = fencedBlocks(guide, 'ts');
-    expect(fencedBlocks(guide, 'sh').join('\n')).toContain('npm install /path/to/cdk8s-fastapi-nextjs-');
+  beforeAll(async () => {
+    appDir = await guideReady;
+  });
 
-    appDir = path.join(work, 'my-app');
-    fs.mkdirSync(appDir);
-    // The guide's commands, with the tarball's real path.
-    run('npm', ['init', '-y'], appDir);
-    run('npm', ['install', tarball, 'cdk8s', 'cdk8s-plus-28', 'constructs', ...NPM_INSTALL_FLAGS], appDir);
-    run('npm', ['install', '--save-dev', 'typescript@5.9', '@types/node@20', ...NPM_INSTALL_FLAGS], appDir);
-    fs.writeFileSync(path.join(appDir, 'tsconfig.json'), tsconfig);
-    fs.writeFileSync(path.join(appDir, 'main.ts'), mainTs);
-    run(path.join(appDir, 'node_modules', '.bin', 'tsc'), [], appDir);
-    run(process.execPath, ['build/main.js'], appDir);
+  test('the README carries the same code as the guide', () => {
+    const readmeFile = path.join(REPO, 'README.md');
+    const readme = fs.existsSync(readmeFile) ? fs.readFileSync(readmeFile, 'utf8') : '';
+    const start = readme.indexOf('## Use the constructs in your own app');
+    expect(start).toBeGreaterThan(-1);
+    const next = readme.slice(start + 3).search(/^## /m);
+    const section = next === -1 ? readme.slice(start) : readme.slice(start, start + 3 + next);
+    const guide = fs.readFileSync(GUIDE, 'utf8');
+    for (const language of ['sh', 'json', 'ts']) {
+      expect(fencedBlocks(section, language)).toEqual(fencedBlocks(guide, language));
+    }
   });
 
   test('compiles, synthesizes dist/my-app.k8s.yaml and reports no violations', () => {

@@ -20,6 +20,7 @@ describe('topologyDiagram', () => {
 
     expect(topologyDiagram(Testing.synth(shop))).toBe(`flowchart LR
   subgraph ns__shop["namespace shop"]
+    direction LR
     route__shop__Ingress_shop(["Ingress shop<br/>host shop.local<br/>class nginx"])
     svc__shop__api["Service api<br/>port 8000"]
     svc__shop__web["Service web<br/>port 3000"]
@@ -50,6 +51,7 @@ describe('topologyDiagram', () => {
 
     expect(topologyDiagram(Testing.synth(jobs))).toBe(`flowchart LR
   subgraph ns__jobs["namespace jobs"]
+    direction LR
     route__jobs__HTTPRoute_jobs(["HTTPRoute jobs<br/>host jobs.example.com<br/>gateway gateways/shared (https)"])
     svc__jobs__api["Service api<br/>port 8000"]
     svc__jobs__site["Service site<br/>port 80"]
@@ -74,6 +76,7 @@ describe('topologyDiagram', () => {
 
     expect(topologyDiagram(Testing.synth(mesh))).toBe(`flowchart LR
   subgraph ns__mesh["namespace mesh"]
+    direction LR
     route__mesh__VirtualService_mesh(["VirtualService mesh<br/>host *<br/>gateway mesh/mesh-gateway"])
     svc__mesh__api["Service api<br/>port 8000"]
     workload__mesh__Deployment_api[["Deployment api<br/>1 replica<br/>container port 8000"]]
@@ -120,6 +123,7 @@ describe('topologyDiagram', () => {
 
     const expected = `flowchart LR
   subgraph ns__a["namespace a"]
+    direction LR
     route__a__Ingress_edge(["Ingress edge<br/>host a.example.com<br/>TLS a-tls"])
     svc__a__app["Service app<br/>port 80 → node 30080, 9090<br/>NodePort"]
     svc__a__gone["Service gone<br/>not in the output"]

@@ -1,0 +1,22 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..');
+
+/** Runs one of the repository's check scripts; they need build/, which `npm test` compiles first (tsc -b). */
+function runCheck(script: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(root, 'tools', script), ...args], { cwd: root, encoding: 'utf8' });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+test('the API reference in docs/api/ is what TypeDoc generates from lib/ now', () => {
+  const { status, output } = runCheck('docs-check.js');
+  expect(output).toMatch(/docs\/api\/ is current \(\d+ files\)\./);
+  expect(status).toBe(0);
+}, 60_000);
+
+test('the topology diagrams in docs/topology.md and the README are what the environments synthesize to now', () => {
+  const { status, output } = runCheck('topology.js', '--check');
+  expect(output).toContain('Topology diagrams are current');
+  expect(status).toBe(0);
+}, 60_000);
