@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Synthesize one environment with cdk8s, apply it and wait for every rollout.
+set -euo pipefail
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+usage() {
+  cat <<EOF
+Usage: $(basename "$0") [--env ENV] [--tag TAG] [--timeout DURATION] [options]
+
+1. synthesize: TODO_ENV=ENV IMAGE_TAG=TAG npx cdk8s synth  ->  dist/ENV.k8s.yaml
+2. apply it:   kubectl apply -f dist/ENV.k8s.yaml
+3. wait for the rollout of every Deployment/StatefulSet labelled $TODO_PART_OF_SELECTOR
+   in todo-ENV; if one does not finish within DURATION, print the pods' status, recent
+   events and last log lines, and exit non-zero.
+
+TAG comes from --tag, else \$IMAGE_TAG, else the tag scripts/build-images.sh recorded for
+the cluster, else the synth's default (v<version>-local). IMAGE_REGISTRY is passed through.
+
+Options:
+  --env ENV            local (default), local-istio or minikube
+  --tag TAG            image tag for both images
+  --timeout DURATION   per-rollout timeout (default: 300s; env TODO_ROLLOUT_TIMEOUT)
+  --skip-synth         apply the existing dist/ENV.k8s.yaml as is
+  --restart            also restart the Deployments (needed when an image was rebuilt under
+                       the same tag)
+  --no-secret-check    do not check for the Secret $TODO_SECRET_NAME (required first for
+                       minikube, optional for the local environments)
+  --context CONTEXT    kubectl context (default: kind-todo, or todo for minikube)
+  -h, --help           show this help
+
+Environment: TODO_SYNTH_CMD replaces 'npx cdk8s synth' (run with bash -c in the project
+root, with TODO_ENV and IMAGE_TAG exported).
+EOF
+}
+
+ENV_NAME=${TODO_ENV:-local}
+TAG=""
+TIMEOUT=${TODO_ROLLOUT_TIMEOUT:-300s}
+SYNTH=1
+RESTART=0
+SECRET_CHECK=1
+CONTEXT=""
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h | --help)
+      usage
+      exit 0
+      ;;
+    --*=*)
+      opt=${1%%=*} value=${1#*=}
+      shift
+      set -- "$opt" "$value" ${1+"$@"}
+      continue
+      ;;
+    --env) need_value "$1" "${2-}"; ENV_NAME=$2; shift 2 ;;
+    --tag) need_value "$1" "${2-}"; TAG=$2; shift 2 ;;
+    --timeout) need_value "$1" "${2-}"; TIMEOUT=$2; shift 2 ;;
+    --skip-synth) SYNTH=0; shift ;;
+    --restart) RESTART=1; shift ;;
+    --no-secret-check) SECRET_CHECK=0; shift ;;
+    --context) need_value "$1" "${2-}"; CONTEXT=$2; shift 2 ;;
+    *) usage_error "unknown argument: $1" ;;
+  esac
+done
+
+validate_env "$ENV_NAME"
+validate_duration --timeout "$TIMEOUT"
+select_context "$ENV_NAME" "$CONTEXT"
+NAMESPACE=$(env_namespace "$ENV_NAME")
+MANIFEST="$TODO_ROOT/dist/$ENV_NAME.k8s.yaml"
+
+require_tool kubectl
+if [ "$SYNTH" = 1 ] && [ -z "${TODO_SYNTH_CMD:-}" ]; then
+  require_tool npx
+fi
+
+if [ -z "$TAG" ]; then
+  TAG=${IMAGE_TAG:-}
+fi
+if [ -z "$TAG" ]; then
+  TAG_FILE=$(image_tag_file "$ENV_NAME")
+  if [ -f "$TAG_FILE" ]; then
+    TAG=$(head -n 1 "$TAG_FILE")
+    log "using image tag $TAG recorded by build-images.sh (${TAG_FILE#"$TODO_ROOT"/})"
+  fi
+fi
+
+if [ "$SYNTH" = 1 ]; then
+  log "synthesizing $ENV_NAME${TAG:+ with IMAGE_TAG=$TAG}"
+  if [ -n "$TAG" ]; then
+    export IMAGE_TAG="$TAG"
+  else
+    unset IMAGE_TAG
+  fi
+  export TODO_ENV="$ENV_NAME"
+  if [ -n "${TODO_SYNTH_CMD:-}" ]; then
+    (cd "$TODO_ROOT" && bash -c "$TODO_SYNTH_CMD") || die "synth failed (TODO_SYNTH_CMD)"
+  else
+    (cd "$TODO_ROOT" && npx cdk8s synth) || die "synth failed: npx cdk8s synth (TODO_ENV=$ENV_NAME)"
+  fi
+fi
+[ -s "$MANIFEST" ] || die "no manifest at $MANIFEST (did the synth write dist/$ENV_NAME.k8s.yaml?)"
+
+if [ "$SECRET_CHECK" = 1 ] && ! kube -n "$NAMESPACE" get secret "$TODO_SECRET_NAME" -o name >/dev/null 2>&1; then
+  if [ "$ENV_NAME" = minikube ]; then
+    # minikube reads DATABASE_URL from the Secret: its pods cannot start without it.
+    die "secret $TODO_SECRET_NAME is missing in namespace $NAMESPACE (context $TODO_KUBE_CONTEXT); create it first: scripts/create-secret.sh --env $ENV_NAME"
+  fi
+  warn "secret $TODO_SECRET_NAME is missing in $NAMESPACE: the app starts in mock mode without it (scripts/create-secret.sh --env $ENV_NAME adds it)"
+fi
+
+# A freshly installed ingress-nginx admission webhook can refuse the first Ingress for a few
+# seconds, so apply is retried a couple of times.
+attempts=${TODO_APPLY_ATTEMPTS:-3}
+delay=${TODO_RETRY_DELAY:-5}
+n=1
+log "applying ${MANIFEST#"$TODO_ROOT"/} (context $TODO_KUBE_CONTEXT)"
+until kube apply -f "$MANIFEST"; do
+  if [ "$n" -ge "$attempts" ]; then
+    die "kubectl apply failed $attempts times"
+  fi
+  warn "kubectl apply failed (attempt $n of $attempts); retrying in ${delay}s"
+  sleep "$delay"
+  n=$((n + 1))
+done
+
+WORKLOADS=$(kube -n "$NAMESPACE" get deployments,statefulsets -l "$TODO_PART_OF_SELECTOR" -o name)
+[ -n "$WORKLOADS" ] || die "no Deployments or StatefulSets labelled $TODO_PART_OF_SELECTOR in $NAMESPACE after apply"
+
+if [ "$RESTART" = 1 ]; then
+  log "restarting the Deployments"
+  kube -n "$NAMESPACE" rollout restart deployment -l "$TODO_PART_OF_SELECTOR"
+fi
+
+for workload in $WORKLOADS; do
+  log "waiting for $workload (timeout $TIMEOUT)"
+  if ! kube -n "$NAMESPACE" rollout status "$workload" --timeout="$TIMEOUT"; then
+    err "rollout of $workload in $NAMESPACE did not complete within $TIMEOUT"
+    print_diagnostics "$NAMESPACE"
+    err "deploy of $ENV_NAME failed (diagnostics above)"
+    exit 1
+  fi
+done
+
+log "deployed $ENV_NAME to namespace $NAMESPACE${TAG:+ (image tag $TAG)}"
+log "next: scripts/smoke-test.sh --env $ENV_NAME, then open http://$(env_host "$ENV_NAME")/"

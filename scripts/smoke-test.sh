@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Check the deployed app through the cluster's routing (Ingress or Istio gateway).
+set -euo pipefail
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+usage() {
+  cat <<EOF
+Usage: $(basename "$0") [--env ENV] [--url BASE_URL] [--host HOST] [--api-path PATH]
+
+Send requests through the cluster's routing and report each result:
+  backend health    GET /health        -> 200
+  backend docs      GET /docs          -> 200 HTML (Swagger UI)
+  OpenAPI schema    GET /openapi.json  -> 200 JSON with an "openapi" field
+  backend API       GET API_PATH       -> JSON answer from the backend (2xx, 401, 403, 405
+                                          or 422: the request reached the API)
+  frontend page     GET /              -> 200 HTML
+Exit status is non-zero when any check fails.
+
+Defaults per environment:
+  local, local-istio   BASE_URL http://127.0.0.1 (kind maps host ports 80/443), HOST todo.localhost
+  minikube             BASE_URL http://\$(minikube -p todo ip), HOST todo.local
+
+Options:
+  --env ENV          local (default), local-istio or minikube
+  --url BASE_URL     where the ingress/gateway listens (env TODO_BASE_URL)
+  --host HOST        Host header to send (env TODO_HOST)
+  --api-path PATH    API path to probe (env TODO_API_PATH; default: the first /api/... path
+                     without parameters in /openapi.json, else /api/todos)
+  --retries N        attempts per check (default: 5; env TODO_SMOKE_RETRIES)
+  -h, --help         show this help
+EOF
+}
+
+ENV_NAME=${TODO_ENV:-local}
+BASE_URL=${TODO_BASE_URL:-}
+HOST=${TODO_HOST:-}
+API_PATH=${TODO_API_PATH:-}
+RETRIES=${TODO_SMOKE_RETRIES:-5}
+DELAY=${TODO_SMOKE_DELAY:-3}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h | --help)
+      usage
+      exit 0
+      ;;
+    --*=*)
+      opt=${1%%=*} value=${1#*=}
+      shift
+      set -- "$opt" "$value" ${1+"$@"}
+      continue
+      ;;
+    --env) need_value "$1" "${2-}"; ENV_NAME=$2; shift 2 ;;
+    --url) need_value "$1" "${2-}"; BASE_URL=$2; shift 2 ;;
+    --host) need_value "$1" "${2-}"; HOST=$2; shift 2 ;;
+    --api-path) need_value "$1" "${2-}"; API_PATH=$2; shift 2 ;;
+    --retries) need_value "$1" "${2-}"; RETRIES=$2; shift 2 ;;
+    *) usage_error "unknown argument: $1" ;;
+  esac
+done
+
+validate_env "$ENV_NAME"
+case "$RETRIES" in
+  "" | *[!0-9]* | 0) usage_error "--retries expects a positive number" ;;
+esac
+case "$API_PATH" in
+  "" | /*) ;;
+  *) usage_error "--api-path must start with /" ;;
+esac
+require_tool curl
+
+if [ -z "$HOST" ]; then
+  HOST=$(env_host "$ENV_NAME")
+fi
+if [ -z "$BASE_URL" ]; then
+  case "$(env_provider "$ENV_NAME")" in
+    minikube)
+      require_tool minikube
+      BASE_URL="http://$(minikube -p "$TODO_MINIKUBE_PROFILE" ip)"
+      ;;
+    *) BASE_URL="http://127.0.0.1" ;;
+  esac
+fi
+BASE_URL=${BASE_URL%/}
+
+BODY=$(mktemp)
+trap 'rm -f "$BODY"' EXIT
+
+PASSED=0
+FAILED=0
+STATUS=""
+CTYPE=""
+
+# fetch PATH: sets STATUS and CTYPE, body in $BODY.
+fetch() {
+  local out
+  : >"$BODY"
+  out=$(curl -sS -o "$BODY" -w '%{http_code} %{content_type}' --max-time 10 \
+    -H "Host: $HOST" "$BASE_URL$1" 2>/dev/null) || true
+  STATUS=${out%% *}
+  CTYPE=${out#* }
+  if [ -z "$STATUS" ] || [ "$STATUS" = "$out" ]; then
+    STATUS=${STATUS:-000}
+    CTYPE=""
+  fi
+}
+
+# check_ok KIND: does the current response satisfy the check KIND?
+check_ok() {
+  case "$1" in
+    health) [ "$STATUS" = 200 ] ;;
+    docs) [ "$STATUS" = 200 ] && [[ "$CTYPE" == text/html* ]] ;;
+    openapi) [ "$STATUS" = 200 ] && grep -q '"openapi"' "$BODY" ;;
+    api)
+      case "$STATUS" in
+        2?? | 401 | 403 | 405 | 422) [[ "$CTYPE" == application/json* ]] ;;
+        *) return 1 ;;
+      esac
+      ;;
+    page) [ "$STATUS" = 200 ] && [[ "$CTYPE" == text/html* ]] ;;
+  esac
+}
+
+# check LABEL KIND PATH
+check() {
+  local label=$1 kind=$2 path=$3 attempt=1
+  while :; do
+    fetch "$path"
+    if check_ok "$kind"; then
+      printf 'PASS  %-16s GET %-16s -> %s %s\n' "$label" "$path" "$STATUS" "$CTYPE"
+      PASSED=$((PASSED + 1))
+      return 0
+    fi
+    if [ "$attempt" -ge "$RETRIES" ]; then
+      break
+    fi
+    attempt=$((attempt + 1))
+    sleep "$DELAY"
+  done
+  printf 'FAIL  %-16s GET %-16s -> %s %s\n' "$label" "$path" "$STATUS" "${CTYPE:-(no answer)}"
+  if [ "$kind" = api ] && [ "$STATUS" = 404 ]; then
+    printf '      (the backend has no %s; pick an existing API path with --api-path)\n' "$path"
+  fi
+  FAILED=$((FAILED + 1))
+  return 0
+}
+
+log "smoke test of $ENV_NAME via $BASE_URL (Host: $HOST)"
+check "backend health" health /health
+check "backend docs" docs /docs
+check "OpenAPI schema" openapi /openapi.json
+if [ -z "$API_PATH" ]; then
+  # Pick an API path the backend documents (a "paths" key without {parameters}).
+  API_PATH=$(grep -o '"/api/[^"{}]*"[[:space:]]*:' "$BODY" 2>/dev/null | sed -n '1s/^"\([^"]*\)".*/\1/p' || true)
+  API_PATH=${API_PATH:-/api/todos}
+fi
+check "backend API" api "$API_PATH"
+check "frontend page" page /
+
+printf '%s passed, %s failed\n' "$PASSED" "$FAILED"
+if [ "$FAILED" -gt 0 ]; then
+  err "smoke test failed; check 'kubectl -n $(env_namespace "$ENV_NAME") get pods,ingress' and scripts/deploy.sh output"
+  exit 1
+fi
+log "the app answers on http://$HOST/"

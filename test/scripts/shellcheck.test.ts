@@ -1,0 +1,55 @@
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { REPO_ROOT, SCRIPTS_DIR } from './helpers';
+
+/** Every shell script under scripts/ (including the sourced library). */
+function shellScripts(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return shellScripts(p);
+    return e.name.endsWith('.sh') ? [p] : [];
+  });
+}
+
+function findShellcheck(): string | undefined {
+  const r = spawnSync('bash', ['-c', 'command -v shellcheck'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+describe('shellcheck', () => {
+  test('is installed (CI needs it: apt-get install shellcheck)', () => {
+    if (!findShellcheck()) {
+      throw new Error(
+        'shellcheck was not found on PATH; install it (Debian/Ubuntu: apt-get install shellcheck, macOS: brew install shellcheck)',
+      );
+    }
+  });
+
+  test('reports nothing for any script in scripts/', async () => {
+    const shellcheck = findShellcheck();
+    if (!shellcheck) throw new Error('shellcheck was not found on PATH; run: apt-get install shellcheck');
+    const files = shellScripts(SCRIPTS_DIR).map((f) => path.relative(REPO_ROOT, f)).sort();
+    expect(files).toContain(path.join('scripts', 'lib', 'common.sh'));
+    expect(files.length).toBeGreaterThanOrEqual(9);
+    // One process per file, in parallel. Each file is checked on its own (lib/common.sh included),
+    // without following `source` (--norc ignores scripts/.shellcheckrc, SC1091 is "not followed"):
+    // that keeps this test under a second. `shellcheck scripts/*.sh scripts/lib/*.sh` run by hand
+    // or in CI reads scripts/.shellcheckrc and also checks each script together with common.sh.
+    const results = await Promise.all(
+      files.map(
+        (file) =>
+          new Promise<{ file: string; code: number | null; output: string }>((resolve, reject) => {
+            const child = spawn(shellcheck, ['--norc', '--exclude=SC1091', '--format=gcc', file], { cwd: REPO_ROOT });
+            let output = '';
+            child.stdout.on('data', (d) => (output += d));
+            child.stderr.on('data', (d) => (output += d));
+            child.on('error', reject);
+            child.on('close', (code) => resolve({ file, code, output }));
+          }),
+      ),
+    );
+    expect(results.map((r) => r.output).join('')).toBe('');
+    expect(results.map((r) => [r.file, r.code])).toEqual(files.map((f) => [f, 0]));
+  });
+});
