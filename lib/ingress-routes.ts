@@ -5,7 +5,7 @@ import type * as gatewayApi from '../imports/gateway.networking.k8s.io';
 import type * as istio from '../imports/networking.istio.io';
 import { PropChecker, resolveNamespace } from './checks';
 import { standardLabels } from './labels';
-import { IRouteTarget } from './web-workload';
+import { IRouteTarget, WebWorkload } from './web-workload';
 
 /** How a route's path is compared with the request path. */
 export enum PathMatch {
@@ -318,8 +318,11 @@ export class IngressRoutes extends Construct {
     if (this.routeList.length === 0) {
       return [`${this.check.subject}: routes must not be empty; got []. Add a route with addRoute("/", frontend).`];
     }
+    // A workload of this app is its own Service by construction; only targets named by string need a lookup.
+    const unverified = this.routeList.filter((route) => !(route.target instanceof WebWorkload && route.target.node.root === this.node.root));
+    if (unverified.length === 0) return [];
     const services = findServices(App.of(this));
-    return this.routeList.flatMap((route) => {
+    return unverified.flatMap((route) => {
       const { serviceName, serviceNamespace, servicePort } = route.target;
       const ports = services.get(`${serviceNamespace}/${serviceName}`);
       if (ports === undefined) {

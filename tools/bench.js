@@ -72,9 +72,9 @@ function benchPairs(pairs) {
   return { ...stats(samples.map((sample) => sample.seconds)), maxRssMb: Math.max(...samples.map((sample) => sample.maxRssMb)), objects: samples[0].objects };
 }
 
-function benchTests() {
+function benchTests(extraArgs = []) {
   const count = Math.max(1, Math.min(3, runs));
-  return stats(repeat(count, () => time('npm', ['test', '--silent']).seconds));
+  return stats(repeat(count, () => time('npm', ['test', '--silent', ...(extraArgs.length > 0 ? ['--', ...extraArgs] : [])]).seconds));
 }
 
 function directorySizeMb(dir) {
@@ -126,7 +126,10 @@ function main() {
   let tests;
   if (!flag('--skip-tests')) {
     tests = benchTests();
-    row('npm test (type-check + jest), wall', tests, verdict(tests.median, TARGETS.npmTest));
+    row('npm test (type-check + jest, every suite), wall', tests, verdict(tests.median, TARGETS.npmTest));
+    const withoutExample = benchTests(['--testPathIgnorePatterns', 'consumer-example']);
+    row('npm test without the consumer-example suite (npm pack + npm install + 2 tsc), wall', withoutExample,
+      verdict(withoutExample.median, TARGETS.npmTest));
   }
   let cold;
   if (!flag('--skip-cold-start')) cold = benchColdStart();

@@ -1,5 +1,5 @@
-import Ajv, { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import gatewayApiBundle from './crd-schemas/gateway.networking.k8s.io.json';
 import istioNetworkingBundle from './crd-schemas/networking.istio.io.json';
 import { isRecord } from './paths';
@@ -70,7 +70,10 @@ function compiledValidator(entry: CrdKindEntry): ValidateFunction {
 function sharedAjv(): Ajv {
   if (ajv === undefined) {
     // strict:false ignores the Kubernetes extensions (x-kubernetes-*), verbose exposes parentSchema for messages.
-    ajv = new Ajv({ strict: false, allErrors: true, verbose: true, logger: false, code: { optimize: false } });
+    // Loaded on first use: ajv costs about 50 ms to load, and most outputs (and every plain synth) need no CRD check.
+    const { default: AjvClass } = require('ajv') as typeof import('ajv');
+    const { default: addFormats } = require('ajv-formats') as typeof import('ajv-formats');
+    ajv = new AjvClass({ strict: false, allErrors: true, verbose: true, logger: false, code: { optimize: false } });
     addFormats(ajv);
   }
   return ajv;

@@ -1,5 +1,7 @@
 import * as fs from 'fs';
-import { parseAllDocuments } from 'yaml';
+
+/** Loaded on first use, so validating objects in memory (and importing the package) does not load a YAML parser. */
+const loadYaml = (): typeof import('yaml') => require('yaml');
 import { RULES } from './rules';
 import { SourcedDocument, Violation } from './types';
 
@@ -14,7 +16,7 @@ export function loadYamlFiles(paths: readonly string[]): LoadedManifests {
   const documents: SourcedDocument[] = [];
   const syntaxErrors: Violation[] = [];
   for (const file of paths) {
-    parseAllDocuments(fs.readFileSync(file, 'utf8')).forEach((document, position) => {
+    loadYaml().parseAllDocuments(fs.readFileSync(file, 'utf8')).forEach((document, position) => {
       if (document.errors.length > 0) {
         syntaxErrors.push({
           file,
