@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { validateManifests } from '../../lib/validation';
 import { Sandbox } from './helpers';
 
 function findPython(): string | undefined {
@@ -274,6 +275,9 @@ describe('restore-sqlite.sh', () => {
     expect(pod.spec.volumes).toEqual([{ name: 'data', persistentVolumeClaim: { claimName: 'todo-data' } }]);
     expect(pod.spec.hostNetwork ?? false).toBe(false);
     expect(JSON.stringify(pod)).not.toContain('hostPath');
+    // And the project's own checks agree: a valid Pod that meets every restricted control.
+    const violations = validateManifests([pod], { externalNamespaces: ['todo-local-istio'] });
+    expect(violations.filter((v) => v.rule.startsWith('pss-restricted/') || v.rule.startsWith('schema/'))).toEqual([]);
   });
 
   withPython('a corrupt backup is rejected inside the pod; the live database stays and the backend comes back', () => {
