@@ -94,6 +94,12 @@ export interface GatewayApiModeOptions {
    * @default - every listener that accepts the route
    */
   readonly sectionName?: string;
+  /**
+   * The namespace the Gateway's proxies run in, which network policies admit traffic from. Implementations
+   * differ: NGINX Gateway Fabric and Istio run them beside the Gateway, Envoy Gateway in `envoy-gateway-system`.
+   * @default - the Gateway's namespace
+   */
+  readonly dataPlaneNamespace?: string;
 }
 
 /** The kind of routing objects {@link IngressRoutes} writes. */
@@ -120,7 +126,7 @@ export class RoutingMode {
 
   /** A Gateway API HTTPRoute attached to an existing Gateway. */
   public static gatewayApi(options: GatewayApiModeOptions): RoutingMode {
-    return new RoutingMode(RoutingKind.GATEWAY_API, options.gatewayNamespace, undefined, undefined, options);
+    return new RoutingMode(RoutingKind.GATEWAY_API, options.dataPlaneNamespace ?? options.gatewayNamespace, undefined, undefined, options);
   }
 
   private constructor(
@@ -294,6 +300,7 @@ export class IngressRoutes extends Construct {
     if (this.mode._gatewayApi) {
       this.check.dnsSubdomain('mode.gatewayName', this.mode._gatewayApi.gatewayName);
       this.check.dnsLabel('mode.gatewayNamespace', this.mode._gatewayApi.gatewayNamespace);
+      this.check.dnsLabel('mode.dataPlaneNamespace', this.mode._gatewayApi.dataPlaneNamespace);
     }
     this.check.dnsLabel('mode.sourceNamespace', this.mode.sourceNamespace);
   }

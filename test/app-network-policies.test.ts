@@ -2,7 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import {
   AppNetworkPolicies, AppNetworkPoliciesProps, FastApiBackend, IngressRoutes, NextFrontend, RouteTarget, RoutingMode,
 } from '../lib';
-import { Manifest, chartWithoutNamespace, exactError, objectsOfKind, synth, testChart } from './util';
+import { Manifest, chartWithoutNamespace, exactError, findObject, objectsOfKind, synth, testChart } from './util';
 
 /** Backend `api` (8000), frontend `web` (3000) and routes `/api` and `/` in chart `test` (namespace `test`). */
 function app(mode: RoutingMode = RoutingMode.ingress()) {
@@ -114,6 +114,16 @@ describe('AppNetworkPolicies', () => {
     const local = app(RoutingMode.gatewayApi({ gatewayName: 'public' }));
     new AppNetworkPolicies(local.chart, 'policies', { routes: local.routes, workloads: [local.api, local.web] });
     expect(policiesOf(synth(local.chart))['web-from-routing'].spec.ingress[0].from).toEqual([namespaceNamed('test')]);
+  });
+
+  test('Gateway API routing: proxies that run elsewhere (Envoy Gateway) are admitted from their own namespace', () => {
+    const { chart, api, web, routes } = app(RoutingMode.gatewayApi({
+      gatewayName: 'public', gatewayNamespace: 'gateway-system', dataPlaneNamespace: 'envoy-gateway-system',
+    }));
+    new AppNetworkPolicies(chart, 'policies', { routes, workloads: [api, web] });
+    const output = policiesOf(synth(chart));
+    expect(output['api-from-routing'].spec.ingress[0].from).toEqual([namespaceNamed('envoy-gateway-system')]);
+    expect(findObject(synth(chart), 'HTTPRoute').spec.parentRefs).toEqual([{ name: 'public', namespace: 'gateway-system' }]);
   });
 
   test('a custom ingress controller namespace', () => {
