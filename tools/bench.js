@@ -4,8 +4,8 @@
  *
  *   node tools/bench.js [--runs N] [--skip-cold-start] [--skip-tests] [--no-write]
  *
- * Each row is the median of N runs (default 5; 3 for `npm test`; 1 for the cold start) with min and max,
- * wall time of a whole child process, so Node's start-up counts as a user would feel it.
+ * Each row is the median of N runs (default 5; 3 for `npm test`; 1 for the cold start) with min and max, after one
+ * discarded warm-up run: wall time of a whole child process, so Node's start-up counts as a user would feel it.
  */
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
@@ -42,7 +42,9 @@ function stats(samples) {
   return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: samples.length };
 }
 
+/** One discarded warm-up run (file cache, compiled-code cache), then `count` measured ones. */
 function repeat(count, fn) {
+  fn();
   return Array.from({ length: count }, () => fn());
 }
 
