@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { PropChecker, resolveNamespace } from './checks';
 import { standardLabels } from './labels';
 import { IngressRoutes, RoutingKind } from './ingress-routes';
-import { WebWorkload } from './web-workload';
+import { IRouteTarget, WebWorkload } from './web-workload';
 
 /** Allow one workload to call another inside the namespace. */
 export interface WorkloadConnection {
@@ -117,10 +117,10 @@ export class AppNetworkPolicies extends Construct {
 
   private allowRouting(routes: IngressRoutes, workloads: WebWorkload[]): void {
     const source: k8s.NetworkPolicyPeer = { namespaceSelector: namespaceNamed(routes.mode.sourceNamespace ?? routes.namespace) };
-    const routedServices = new Set(routes.routes.map(serviceKey));
+    const routedServices = new Set(routes.routes.map((route) => serviceKey(route.target)));
     this.node.addValidation({ validate: () => this.checkRoutesAddedLater(routes, routedServices) });
     for (const key of routedServices) {
-      const workload = workloads.find((candidate) => `${candidate.serviceNamespace}/${candidate.serviceName}` === key);
+      const workload = workloads.find((candidate) => serviceKey(candidate) === key);
       if (!workload) {
         this.check.fail('workloads', `must include the workload behind routed Service "${key}"`, workloads.map((candidate) => candidate.name),
           'Pass every workload the routes point at.');
@@ -135,7 +135,7 @@ export class AppNetworkPolicies extends Construct {
 
   /** The routing policies are made from the routes that exist when the policies are created. */
   private checkRoutesAddedLater(routes: IngressRoutes, admitted: Set<string>): string[] {
-    return routes.routes.filter((route) => !admitted.has(serviceKey(route))).map((route) =>
+    return routes.routes.filter((route) => !admitted.has(serviceKey(route.target))).map((route) =>
       `${this.check.subject}: route "${route.path}" to Service "${route.target.serviceName}" was added after the policies were created, `
       + 'so no policy admits its traffic. Create AppNetworkPolicies after the last addRoute call.');
   }
@@ -175,8 +175,9 @@ export class AppNetworkPolicies extends Construct {
   }
 }
 
-function serviceKey(route: { target: { serviceNamespace: string; serviceName: string } }): string {
-  return `${route.target.serviceNamespace}/${route.target.serviceName}`;
+/** "namespace/name" of a Service, the one key routed targets and workloads are matched by. */
+function serviceKey(target: IRouteTarget): string {
+  return `${target.serviceNamespace}/${target.serviceName}`;
 }
 
 function namespaceNamed(name: string): k8s.LabelSelector {

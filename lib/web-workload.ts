@@ -690,7 +690,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: restrictedPodSecurityContext(this.runAs),
-          initContainers: this.initContainers.length > 0 ? this.initContainers : undefined,
+          initContainers: undefinedIfEmpty(this.initContainers),
           containers: [this.renderMainContainer()],
           volumes: undefinedIfEmpty(this.volumes),
         },
