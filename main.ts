@@ -4,6 +4,7 @@ import {
   AppNamespace, AppNamespaceProps, AppNetworkPolicies, AutoscalingOptions, BackendMode, FastApiBackend, IngressRoutes,
   NextFrontend, PathMatch, RouteTlsOptions, RoutingKind, RoutingMode, SqlitePersistenceProps, SqlitePersistence, WorkloadResources,
 } from './lib';
+import { formatReport, hasErrors, summarize, ValidationOptions, validateManifests, Violation } from './lib/validation';
 import { version as packageVersion } from './package.json';
 
 /** Where the todo app's data lives. */
@@ -155,6 +156,8 @@ export interface TodoChartOptions {
 
 /** One environment of the todo app: namespace, backend, frontend, storage, routes and policies. */
 export class TodoChart extends Chart {
+  /** The environment this chart was built for. */
+  public readonly settings: EnvironmentSettings;
   public readonly appNamespace: AppNamespace;
   public readonly backend: FastApiBackend;
   public readonly frontend: NextFrontend;
@@ -164,6 +167,7 @@ export class TodoChart extends Chart {
 
   constructor(scope: Construct, settings: EnvironmentSettings, options: TodoChartOptions = {}, props: ChartProps = {}) {
     super(scope, settings.name, { ...props, namespace: settings.namespace, disableResourceNameHashes: true });
+    this.settings = settings;
     const imageTag = options.imageTag ?? settings.defaultImageTag;
     checkImageTag(settings, imageTag);
     const image = (name: string) => `${options.imageRegistry ? `${options.imageRegistry.replace(/\/+$/, '')}/` : ''}${name}:${imageTag}`;
@@ -283,6 +287,43 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): BuildOptions {
   };
 }
 
+/** How an environment's output is validated: derived from its settings, never configured a second time. */
+export function validationOptions(settings: EnvironmentSettings): ValidationOptions {
+  return {
+    allowLatestImages: !settings.pinnedImages,
+    externalNamespaces: settings.routing.sourceNamespace ? [settings.routing.sourceNamespace] : [],
+  };
+}
+
+/** The outcome of {@link synthValidated}. */
+export interface SynthResult {
+  /** Every violation of every chart, warnings included; `file` names the manifest the chart writes. */
+  readonly violations: Violation[];
+  /** Whether the manifests were written (only when no violation is an error). */
+  readonly written: boolean;
+}
+
+/**
+ * Validates every chart in memory (schema, Pod Security "restricted", hygiene) and writes the
+ * manifests only when no violation is an error, so a rejected manifest never reaches the output
+ * directory (which `cdk8s synth` empties before it runs the app).
+ */
+export function synthValidated(app: App): SynthResult {
+  // Construct validations first: they throw with the construct path before anything is rendered.
+  app.synthYaml();
+  const charts = app.charts.filter((chart): chart is TodoChart => chart instanceof TodoChart);
+  const violations = charts.flatMap((chart) => validateManifests(chart.toJson(), validationOptions(chart.settings))
+    .map((violation) => ({ ...violation, file: `${chart.node.id}.k8s.yaml` })));
+  if (hasErrors(violations)) return { violations, written: false };
+  app.synth();
+  return { violations, written: true };
+}
+
 if (require.main === module) {
-  buildApp(optionsFromEnv(process.env)).synth();
+  const { violations, written } = synthValidated(buildApp(optionsFromEnv(process.env)));
+  if (violations.length > 0) console.error(formatReport(violations));
+  if (!written) {
+    console.error(`Validation failed (${summarize(violations)}): nothing was written. Fix the objects above and synthesize again.`);
+    process.exitCode = 2;
+  }
 }

@@ -68,7 +68,7 @@ validate_env "$ENV_NAME"
 validate_duration --timeout "$TIMEOUT"
 select_context "$ENV_NAME" "$CONTEXT"
 NAMESPACE=$(env_namespace "$ENV_NAME")
-INSTANCE_SELECTOR="$TODO_PART_OF_SELECTOR,app.kubernetes.io/instance=$NAMESPACE"
+INSTANCE_SELECTOR=$(env_selector "$ENV_NAME")
 require_tool kubectl
 
 if [ "$PURGE" = 1 ] && [ "$ENV_NAME" = local-istio ]; then
@@ -81,13 +81,8 @@ fi
 
 # Everything the app creates except storage. Deliberately an explicit list: no "all", no
 # namespace, and neither persistentvolumeclaims nor persistentvolumes.
-KINDS="deployments,statefulsets,jobs,cronjobs,services,ingresses,configmaps,serviceaccounts"
-KINDS="$KINDS,roles,rolebindings,networkpolicies,poddisruptionbudgets,horizontalpodautoscalers"
-if [ "$ENV_NAME" = local-istio ]; then
-  KINDS="$KINDS,gateways.networking.istio.io,virtualservices.networking.istio.io"
-  KINDS="$KINDS,destinationrules.networking.istio.io,peerauthentications.security.istio.io"
-  KINDS="$KINDS,authorizationpolicies.security.istio.io"
-fi
+# shellcheck disable=SC2046  # one kind per word
+KINDS=$(kinds_as_resources $(env_kinds "$ENV_NAME"))
 
 if [ "$PURGE" = 1 ] && [ "$ENV_NAME" = minikube ]; then
   printf 'This deletes namespace %s (context %s) with every app object and the Secret %s.\n' \
@@ -117,7 +112,7 @@ fi
 
 if [ "$PURGE" = 0 ]; then
   log "deleting the app's objects in $NAMESPACE (keeping PVCs, PVs, the namespace and the Secret)"
-  kube -n "$NAMESPACE" delete "$KINDS" -l "$TODO_PART_OF_SELECTOR" \
+  kube -n "$NAMESPACE" delete "$KINDS" -l "$INSTANCE_SELECTOR" \
     --ignore-not-found --wait=true --timeout="$TIMEOUT"
   log "environment $ENV_NAME deleted; kept:"
   kube -n "$NAMESPACE" get persistentvolumeclaims -o name 2>/dev/null || true

@@ -8,7 +8,7 @@ usage() {
   cat <<EOF
 Usage: $(basename "$0") [--env ENV] [options]
 
-Create (or reuse) the local Kubernetes 1.28 cluster for ENV, install the routing layer
+Create (or reuse) the local Kubernetes 1.36 cluster for ENV, install the routing layer
 that ENV needs at a pinned version, and wait until it is ready.
 
   local        kind cluster "todo" (scripts/kind/kind-config.yaml: node labelled

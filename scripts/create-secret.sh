@@ -100,7 +100,8 @@ done <"$ENV_FILE"
 # would drop its labels (Pod Security, sidecar injection) from the last-applied configuration.
 if ! kube get namespace "$NAMESPACE" -o name >/dev/null 2>&1; then
   log "creating namespace $NAMESPACE (context $TODO_KUBE_CONTEXT)"
-  kube create namespace "$NAMESPACE" >/dev/null
+  # --save-config: deploy.sh's later kubectl apply of the labelled Namespace then merges without a warning.
+  kube create namespace "$NAMESPACE" --save-config >/dev/null
 fi
 
 log "applying secret $TODO_SECRET_NAME in $NAMESPACE"

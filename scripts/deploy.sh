@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Synthesize one environment with cdk8s, apply it and wait for every rollout.
+# Synthesize one environment with cdk8s, apply it (pruning what it no longer holds) and wait for every rollout.
 set -euo pipefail
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -9,10 +9,18 @@ usage() {
 Usage: $(basename "$0") [--env ENV] [--tag TAG] [--timeout DURATION] [options]
 
 1. synthesize: TODO_ENV=ENV IMAGE_TAG=TAG npx cdk8s synth  ->  dist/ENV.k8s.yaml
-2. apply it:   kubectl apply -f dist/ENV.k8s.yaml
+2. apply it:   kubectl apply -f dist/ENV.k8s.yaml --prune -l <ENV's labels> --prune-allowlist ...
+   Objects of ENV that the new output no longer holds (a PodDisruptionBudget turned off, say)
+   are deleted: the prune is scoped to ENV's labels ($TODO_PART_OF_SELECTOR and
+   app.kubernetes.io/instance=todo-ENV) and to the app's kinds; claims, volumes, the
+   namespace and the Secret are never pruned.
 3. wait for the rollout of every Deployment/StatefulSet labelled $TODO_PART_OF_SELECTOR
    in todo-ENV; if one does not finish within DURATION, print the pods' status, recent
    events and last log lines, and exit non-zero.
+
+With --diff, steps 2 and 3 are replaced by a preview: kubectl diff (server-side, including
+what the prune would delete) against the cluster. Exit code: 0 no differences, 1 differences
+shown, 2 or more an error.
 
 TAG comes from --tag, else \$IMAGE_TAG, else the tag scripts/build-images.sh recorded for
 the cluster, else the synth's default (v<version>-local). IMAGE_REGISTRY is passed through.
@@ -22,6 +30,7 @@ Options:
   --tag TAG            image tag for both images
   --timeout DURATION   per-rollout timeout (default: 300s; env TODO_ROLLOUT_TIMEOUT)
   --skip-synth         apply the existing dist/ENV.k8s.yaml as is
+  --diff               show what applying would change, change nothing (exit codes above)
   --restart            also restart the Deployments (needed when an image was rebuilt under
                        the same tag)
   --no-secret-check    do not check for the Secret $TODO_SECRET_NAME (required first for
@@ -41,6 +50,7 @@ SYNTH=1
 RESTART=0
 SECRET_CHECK=1
 CONTEXT=""
+DIFF=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -58,6 +68,7 @@ while [ $# -gt 0 ]; do
     --tag) need_value "$1" "${2-}"; TAG=$2; shift 2 ;;
     --timeout) need_value "$1" "${2-}"; TIMEOUT=$2; shift 2 ;;
     --skip-synth) SYNTH=0; shift ;;
+    --diff) DIFF=1; shift ;;
     --restart) RESTART=1; shift ;;
     --no-secret-check) SECRET_CHECK=0; shift ;;
     --context) need_value "$1" "${2-}"; CONTEXT=$2; shift 2 ;;
@@ -103,12 +114,28 @@ if [ "$SYNTH" = 1 ]; then
 fi
 [ -s "$MANIFEST" ] || die "no manifest at $MANIFEST (did the synth write dist/$ENV_NAME.k8s.yaml?)"
 
-if [ "$SECRET_CHECK" = 1 ] && ! kube -n "$NAMESPACE" get secret "$TODO_SECRET_NAME" -o name >/dev/null 2>&1; then
+if [ "$SECRET_CHECK" = 1 ] && [ "$DIFF" = 0 ] && ! kube -n "$NAMESPACE" get secret "$TODO_SECRET_NAME" -o name >/dev/null 2>&1; then
   if [ "$ENV_NAME" = minikube ]; then
     # minikube reads DATABASE_URL from the Secret: its pods cannot start without it.
     die "secret $TODO_SECRET_NAME is missing in namespace $NAMESPACE (context $TODO_KUBE_CONTEXT); create it first: scripts/create-secret.sh --env $ENV_NAME"
   fi
   warn "secret $TODO_SECRET_NAME is missing in $NAMESPACE: the app starts in mock mode without it (scripts/create-secret.sh --env $ENV_NAME adds it)"
+fi
+
+# shellcheck disable=SC2046  # one kind per word
+PRUNE_ARGS="--prune -l $(env_selector "$ENV_NAME") $(printf -- ' --prune-allowlist=%s' $(env_kinds "$ENV_NAME") storage.k8s.io/v1/StorageClass)"
+
+if [ "$DIFF" = 1 ]; then
+  log "differences between ${MANIFEST#"$TODO_ROOT"/} and the cluster (context $TODO_KUBE_CONTEXT)"
+  status=0
+  # shellcheck disable=SC2086  # PRUNE_ARGS is a list of words without spaces inside
+  kube diff -f "$MANIFEST" $PRUNE_ARGS || status=$?
+  case "$status" in
+    0) log "no differences" ;;
+    1) log "differences above; apply them with: scripts/deploy.sh --env $ENV_NAME --skip-synth" ;;
+    *) err "kubectl diff failed (exit $status)" ;;
+  esac
+  exit "$status"
 fi
 
 # A freshly installed ingress-nginx admission webhook can refuse the first Ingress for a few
@@ -117,7 +144,8 @@ attempts=${TODO_APPLY_ATTEMPTS:-3}
 delay=${TODO_RETRY_DELAY:-5}
 n=1
 log "applying ${MANIFEST#"$TODO_ROOT"/} (context $TODO_KUBE_CONTEXT)"
-until kube apply -f "$MANIFEST"; do
+# shellcheck disable=SC2086  # PRUNE_ARGS is a list of words without spaces inside
+until kube apply -f "$MANIFEST" $PRUNE_ARGS; do
   if [ "$n" -ge "$attempts" ]; then
     die "kubectl apply failed $attempts times"
   fi

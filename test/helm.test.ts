@@ -50,9 +50,18 @@ describe.each(environments)('Helm chart of %s', (environment) => {
     expect(output).toContain('1 chart(s) linted, 0 chart(s) failed');
   });
 
-  test('helm template renders exactly the objects of the plain YAML (Helm orders them by kind)', () => {
+  test('helm template renders exactly the objects of the plain YAML but the Namespace (Helm orders them by kind)', () => {
     const rendered = parseDocuments(run(tools.helm, ['template', `todo-${environment}`, chartDir()]));
-    expect(rendered.sort(byIdentity)).toEqual(plainObjects(environment).sort(byIdentity));
+    const plain = plainObjects(environment);
+    expect(rendered.sort(byIdentity)).toEqual(plain.filter((object) => object.kind !== 'Namespace').sort(byIdentity));
+  });
+
+  test('never owns the Namespace: it is written beside the templates, for kubectl apply', () => {
+    const rendered = parseDocuments(run(tools.helm, ['template', `todo-${environment}`, chartDir()]));
+    expect(rendered.map((object) => object.kind)).not.toContain('Namespace');
+    const namespace = parseDocuments(fs.readFileSync(path.join(chartDir(), 'namespace.yaml'), 'utf8'));
+    expect(namespace).toEqual(plainObjects(environment).filter((object) => object.kind === 'Namespace'));
+    expect(namespace[0].metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 });
 

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 /**
  * Writes each environment as its own Helm chart with `cdk8s synth --format helm`:
- *   helm/<environment>/{Chart.yaml,README.md,templates/<environment>.k8s.yaml}
+ *   helm/<environment>/{Chart.yaml,README.md,namespace.yaml,templates/<environment>.k8s.yaml}
+ *
+ * The chart never holds the Namespace: `helm uninstall` would delete it, and with it the SQLite claim and the
+ * user's Secret, and `helm install` into a namespace that already exists (the Secret comes first) would fail
+ * Helm's ownership check. The Namespace, with its Pod Security labels, is written beside the templates as
+ * namespace.yaml, applied once with `kubectl apply -f helm/<environment>/namespace.yaml`.
  *
  * Usage: node tools/helm-charts.js [--output DIR] [environment ...]   (default: every environment)
  *
@@ -43,6 +48,7 @@ function writeChart(environment, settings, outputDir, version) {
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+  moveNamespaceOutOfTemplates(chartDir, environment);
   const chartFile = path.join(chartDir, 'Chart.yaml');
   const chart = YAML.parse(fs.readFileSync(chartFile, 'utf8'));
   fs.writeFileSync(chartFile, YAML.stringify({
@@ -52,6 +58,17 @@ function writeChart(environment, settings, outputDir, version) {
     keywords: ['cdk8s', 'fastapi', 'nextjs'],
   }));
   return chartDir;
+}
+
+function moveNamespaceOutOfTemplates(chartDir, environment) {
+  const templateFile = path.join(chartDir, 'templates', `${environment}.k8s.yaml`);
+  const documents = YAML.parseAllDocuments(fs.readFileSync(templateFile, 'utf8'));
+  const isNamespace = (document) => document.get('kind') === 'Namespace';
+  const render = (selected) => selected.map((document) => document.toString()).join('---\n');
+  const namespaces = documents.filter(isNamespace);
+  if (namespaces.length !== 1) throw new Error(`${templateFile}: expected one Namespace, found ${namespaces.length}`);
+  fs.writeFileSync(path.join(chartDir, 'namespace.yaml'), render(namespaces));
+  fs.writeFileSync(templateFile, render(documents.filter((document) => !isNamespace(document))));
 }
 
 function main() {

@@ -7,9 +7,10 @@
 # ---------------------------------------------------------------------------
 # Pinned versions: bump them here (and in scripts/kind/*.yaml for the node image).
 # ---------------------------------------------------------------------------
-# Kubernetes 1.28 node image published with kind v0.25.0 (multi-arch digest from its release notes).
-TODO_KIND_NODE_IMAGE="kindest/node:v1.28.15@sha256:a7c05c7ae043a0b8c818f5a06188bc2c4098f6cb59ca7d1856df00375d839251"
-TODO_K8S_VERSION="v1.28.15"
+# The Kubernetes minor the cluster tests run against (test/control-plane/go.mod: 1.36.4).
+# Node image published with kind v0.32.0 (its default image, pinned by digest).
+TODO_KIND_NODE_IMAGE="kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5"
+TODO_K8S_VERSION="v1.36.4"
 TODO_INGRESS_NGINX_VERSION="${TODO_INGRESS_NGINX_VERSION:-controller-v1.11.3}"
 TODO_INGRESS_NGINX_KIND_MANIFEST="https://raw.githubusercontent.com/kubernetes/ingress-nginx/${TODO_INGRESS_NGINX_VERSION}/deploy/static/provider/kind/deploy.yaml"
 # Same Istio patch release as the CRDs the cdk8s imports were generated from (cdk8s.yaml).
@@ -20,6 +21,16 @@ TODO_ISTIO_HELM_REPO="https://istio-release.storage.googleapis.com/charts"
 # Project contract (names fixed by the cdk8s app).
 # ---------------------------------------------------------------------------
 TODO_LOCAL_ENVS="local local-istio minikube"
+# The namespaced kinds the charts write (group/version/Kind), which deploy.sh prunes and cleanup.sh
+# deletes by label. Claims, volumes, the namespace and the Secret are deliberately not among them.
+TODO_APP_KINDS="apps/v1/Deployment apps/v1/StatefulSet batch/v1/Job batch/v1/CronJob core/v1/Service"
+TODO_APP_KINDS="$TODO_APP_KINDS core/v1/ConfigMap core/v1/ServiceAccount core/v1/ResourceQuota core/v1/LimitRange"
+TODO_APP_KINDS="$TODO_APP_KINDS rbac.authorization.k8s.io/v1/Role rbac.authorization.k8s.io/v1/RoleBinding"
+TODO_APP_KINDS="$TODO_APP_KINDS networking.k8s.io/v1/Ingress networking.k8s.io/v1/NetworkPolicy policy/v1/PodDisruptionBudget"
+TODO_APP_KINDS="$TODO_APP_KINDS autoscaling/v2/HorizontalPodAutoscaler"
+# Istio's kinds exist only where Istio is installed (local-istio).
+TODO_ISTIO_KINDS="networking.istio.io/v1/Gateway networking.istio.io/v1/VirtualService networking.istio.io/v1/DestinationRule"
+TODO_ISTIO_KINDS="$TODO_ISTIO_KINDS security.istio.io/v1/PeerAuthentication security.istio.io/v1/AuthorizationPolicy"
 TODO_SECRET_NAME="todo-secrets"
 TODO_PVC_NAME="todo-data"
 TODO_BACKEND_DEPLOYMENT="todo-backend"
@@ -76,8 +87,8 @@ need_value() {
 tool_install_hint() {
   case "$1" in
     docker) echo "Install Docker Engine or Docker Desktop: https://docs.docker.com/get-docker/" ;;
-    kind) echo "Install kind v0.25.0 or newer: https://kind.sigs.k8s.io/docs/user/quick-start/#installation (e.g. 'brew install kind' or 'go install sigs.k8s.io/kind@v0.25.0')" ;;
-    kubectl) echo "Install kubectl 1.28 or newer: https://kubernetes.io/docs/tasks/tools/" ;;
+    kind) echo "Install kind v0.32.0 or newer: https://kind.sigs.k8s.io/docs/user/quick-start/#installation (e.g. 'brew install kind' or 'go install sigs.k8s.io/kind@v0.32.0')" ;;
+    kubectl) echo "Install kubectl 1.35 to 1.37 (within one minor of the cluster's 1.36): https://kubernetes.io/docs/tasks/tools/" ;;
     minikube) echo "Install minikube: https://minikube.sigs.k8s.io/docs/start/" ;;
     helm) echo "Install Helm 3: https://helm.sh/docs/intro/install/" ;;
     curl) echo "Install curl with your package manager (e.g. 'sudo apt-get install curl' or 'brew install curl')" ;;
@@ -126,6 +137,34 @@ validate_env() {
 }
 
 env_namespace() { printf 'todo-%s\n' "$1"; }
+
+# env_selector ENV: the labels every object of ENV carries, and no object of another environment.
+env_selector() { printf '%s,app.kubernetes.io/instance=%s\n' "$TODO_PART_OF_SELECTOR" "$(env_namespace "$1")"; }
+
+# env_kinds ENV: the group/version/Kind list of ENV's namespaced app objects.
+env_kinds() {
+  if [ "$1" = local-istio ]; then
+    printf '%s %s\n' "$TODO_APP_KINDS" "$TODO_ISTIO_KINDS"
+  else
+    printf '%s\n' "$TODO_APP_KINDS"
+  fi
+}
+
+# kinds_as_resources GVK...: kubectl resource arguments (Kind.version.group, comma-separated).
+kinds_as_resources() {
+  local gvk group version kind out=""
+  for gvk in "$@"; do
+    group=${gvk%%/*} kind=${gvk##*/}
+    version=${gvk#*/}
+    version=${version%/*}
+    if [ "$group" = core ]; then
+      out="$out,$kind"
+    else
+      out="$out,$kind.$version.$group"
+    fi
+  done
+  printf '%s\n' "${out#,}"
+}
 
 # env_provider ENV: which local cluster runs ENV.
 env_provider() {

@@ -3,12 +3,13 @@ import * as path from 'path';
 import { Sandbox } from './helpers';
 
 const KINDS =
-  'deployments,statefulsets,jobs,cronjobs,services,ingresses,configmaps,serviceaccounts,' +
-  'roles,rolebindings,networkpolicies,poddisruptionbudgets,horizontalpodautoscalers';
+  'Deployment.v1.apps,StatefulSet.v1.apps,Job.v1.batch,CronJob.v1.batch,Service,ConfigMap,ServiceAccount,ResourceQuota,LimitRange,' +
+  'Role.v1.rbac.authorization.k8s.io,RoleBinding.v1.rbac.authorization.k8s.io,Ingress.v1.networking.k8s.io,' +
+  'NetworkPolicy.v1.networking.k8s.io,PodDisruptionBudget.v1.policy,HorizontalPodAutoscaler.v2.autoscaling';
 const ISTIO_KINDS =
-  'gateways.networking.istio.io,virtualservices.networking.istio.io,' +
-  'destinationrules.networking.istio.io,peerauthentications.security.istio.io,' +
-  'authorizationpolicies.security.istio.io';
+  'Gateway.v1.networking.istio.io,VirtualService.v1.networking.istio.io,DestinationRule.v1.networking.istio.io,' +
+  'PeerAuthentication.v1.security.istio.io,AuthorizationPolicy.v1.security.istio.io';
+const LABELS = (env: string) => `app.kubernetes.io/part-of=todo,app.kubernetes.io/instance=todo-${env}`;
 
 /** Would this kubectl call delete a claim, a volume or a namespace (and so the data)? */
 function deletesStorage(args: string[]): boolean {
@@ -32,7 +33,7 @@ describe('cleanup.sh', () => {
     const res = sb.run('cleanup.sh', ['--env', 'local', '--yes']);
     expect(res.status).toBe(0);
     expect(sb.lines()).toEqual([
-      `kubectl --context kind-todo -n todo-local delete ${KINDS} -l app.kubernetes.io/part-of=todo --ignore-not-found --wait=true --timeout=120s`,
+      `kubectl --context kind-todo -n todo-local delete ${KINDS} -l ${LABELS('local')} --ignore-not-found --wait=true --timeout=120s`,
       'kubectl --context kind-todo -n todo-local get persistentvolumeclaims -o name',
     ]);
     expect(sb.calls().some((c) => deletesStorage(c.args))).toBe(false);
@@ -54,7 +55,7 @@ describe('cleanup.sh', () => {
     const res = sb.run('cleanup.sh', ['--env', 'local-istio', '--yes']);
     expect(res.status).toBe(0);
     expect(sb.lines()[0]).toBe(
-      `kubectl --context kind-todo -n todo-local-istio delete ${KINDS},${ISTIO_KINDS} -l app.kubernetes.io/part-of=todo --ignore-not-found --wait=true --timeout=120s`,
+      `kubectl --context kind-todo -n todo-local-istio delete ${KINDS},${ISTIO_KINDS} -l ${LABELS('local-istio')} --ignore-not-found --wait=true --timeout=120s`,
     );
   });
 
@@ -75,7 +76,7 @@ describe('cleanup.sh', () => {
   test('answering yes at the prompt deletes', () => {
     const res = sb.run('cleanup.sh', ['--env', 'minikube'], { input: 'yes\n' });
     expect(res.status).toBe(0);
-    expect(sb.lines()[0]).toMatch(/^kubectl --context todo -n todo-minikube delete deployments,/);
+    expect(sb.lines()[0]).toMatch(/^kubectl --context todo -n todo-minikube delete Deployment\.v1\.apps,/);
   });
 
   test('--purge-data on local lets the provisioner delete the retained volume, then deletes the namespace', () => {

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { Sandbox, SCRIPTS_DIR } from './helpers';
 
 const NODE_IMAGE =
-  'kindest/node:v1.28.15@sha256:a7c05c7ae043a0b8c818f5a06188bc2c4098f6cb59ca7d1856df00375d839251';
+  'kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5';
 const INGRESS_NGINX =
   'https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.11.3/deploy/static/provider/kind/deploy.yaml';
 const KIND_CONFIG = path.join(SCRIPTS_DIR, 'kind', 'kind-config.yaml');
@@ -26,7 +26,7 @@ function kindNodes(text: string): KindNode[] {
 }
 
 describe('kind config files', () => {
-  test.each([KIND_CONFIG, KIND_CONFIG_HOSTPATH])('%s pins the 1.28 node image by digest and labels the node ingress-ready', (file) => {
+  test.each([KIND_CONFIG, KIND_CONFIG_HOSTPATH])('%s pins the 1.36 node image by digest and labels the node ingress-ready', (file) => {
     const nodes = kindNodes(fs.readFileSync(file, 'utf8'));
     expect(nodes).toHaveLength(1);
     expect(nodes[0].role).toBe('control-plane');
@@ -174,14 +174,14 @@ describe('cluster-up.sh', () => {
     expect(sb.lines().filter((l) => l.startsWith('kind create'))).toEqual([]);
   });
 
-  test('minikube: starts a profile with enough resources, the addons and Kubernetes 1.28', () => {
+  test('minikube: starts a profile with enough resources, the addons and Kubernetes 1.36', () => {
     sb.rule({ tool: 'minikube', match: 'status', exit: 7 });
     sb.rule({ tool: 'minikube', match: ' ip$', stdout: '192.168.49.2\n' });
     const res = sb.run('cluster-up.sh', ['--env', 'minikube', '--cpus', '6', '--timeout', '10m']);
     expect(res.status).toBe(0);
     expect(sb.lines()).toEqual([
       'minikube -p todo status',
-      'minikube start -p todo --driver=docker --cpus=6 --memory=6144 --kubernetes-version=v1.28.15 --addons=ingress --addons=metrics-server',
+      'minikube start -p todo --driver=docker --cpus=6 --memory=6144 --kubernetes-version=v1.36.4 --addons=ingress --addons=metrics-server',
       'kubectl --context todo -n ingress-nginx rollout status deployment/ingress-nginx-controller --timeout=10m',
       'kubectl --context todo -n kube-system rollout status deployment/metrics-server --timeout=10m',
       'minikube -p todo ip',

@@ -64,13 +64,13 @@ describe('create-secret.sh', () => {
     );
   });
 
-  test('a missing namespace is created first (plain create: no apply that could later drop labels)', () => {
+  test('a missing namespace is created first, with its configuration saved for the later kubectl apply', () => {
     sb.rule({ tool: 'kubectl', match: 'get namespace todo-local-istio', exit: 1, stderr: 'NotFound\n' });
     const res = sb.run('create-secret.sh', ['--env', 'local-istio']);
     expect(res.status).toBe(0);
     expect(sb.lines().slice(0, 3)).toEqual([
       'kubectl --context kind-todo get namespace todo-local-istio -o name',
-      'kubectl --context kind-todo create namespace todo-local-istio',
+      'kubectl --context kind-todo create namespace todo-local-istio --save-config',
       `kubectl --context kind-todo -n todo-local-istio create secret generic todo-secrets --from-env-file=${envFile} --dry-run=client -o yaml`,
     ]);
   });

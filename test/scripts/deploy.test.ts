@@ -11,6 +11,16 @@ printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: todo-%s\n' "$TODO_EN
 
 const WORKLOADS = 'deployment.apps/todo-backend\ndeployment.apps/todo-frontend\n';
 
+/** The prune arguments of an environment's apply: its own labels, the app's kinds, never claims or volumes. */
+const PRUNE = (env: string) => [
+  `--prune -l app.kubernetes.io/part-of=todo,app.kubernetes.io/instance=todo-${env}`,
+  ...['apps/v1/Deployment', 'apps/v1/StatefulSet', 'batch/v1/Job', 'batch/v1/CronJob', 'core/v1/Service', 'core/v1/ConfigMap',
+    'core/v1/ServiceAccount', 'core/v1/ResourceQuota', 'core/v1/LimitRange', 'rbac.authorization.k8s.io/v1/Role',
+    'rbac.authorization.k8s.io/v1/RoleBinding', 'networking.k8s.io/v1/Ingress', 'networking.k8s.io/v1/NetworkPolicy',
+    'policy/v1/PodDisruptionBudget', 'autoscaling/v2/HorizontalPodAutoscaler', 'storage.k8s.io/v1/StorageClass']
+    .map((kind) => `--prune-allowlist=${kind}`),
+].join(' ');
+
 describe('deploy.sh', () => {
   let sb: Sandbox;
   beforeEach(() => {
@@ -29,7 +39,7 @@ describe('deploy.sh', () => {
     expect(sb.lines()).toEqual([
       'npx cdk8s synth',
       'kubectl --context kind-todo -n todo-local get secret todo-secrets -o name',
-      `kubectl --context kind-todo apply -f ${manifest}`,
+      `kubectl --context kind-todo apply -f ${manifest} ${PRUNE('local')}`,
       'kubectl --context kind-todo -n todo-local get deployments,statefulsets -l app.kubernetes.io/part-of=todo -o name',
       'kubectl --context kind-todo -n todo-local rollout status deployment.apps/todo-backend --timeout=45s',
       'kubectl --context kind-todo -n todo-local rollout status deployment.apps/todo-frontend --timeout=45s',
@@ -152,13 +162,33 @@ describe('deploy.sh', () => {
     expect(sb.lines().filter((l) => l.includes('rollout status'))).toEqual([]);
   });
 
+  test('--diff previews against the cluster, prune included, changes nothing and passes on kubectl diff\'s exit code', () => {
+    fs.mkdirSync(path.join(sb.root, 'dist'));
+    fs.writeFileSync(path.join(sb.root, 'dist', 'local.k8s.yaml'), 'kind: Namespace\n');
+    sb.rule({ tool: 'kubectl', match: ' diff -f ', exit: 1, stdout: '+  replicas: 2\n' });
+    const res = sb.run('deploy.sh', ['--skip-synth', '--diff']);
+    expect(res.status).toBe(1);
+    expect(sb.lines()).toEqual([`kubectl --context kind-todo diff -f ${path.join(sb.root, 'dist', 'local.k8s.yaml')} ${PRUNE('local')}`]);
+    expect(res.stdout).toContain('differences above');
+  });
+
+  test('--diff exits 0 when the cluster already matches, and passes a kubectl error through', () => {
+    fs.mkdirSync(path.join(sb.root, 'dist'));
+    fs.writeFileSync(path.join(sb.root, 'dist', 'local.k8s.yaml'), 'kind: Namespace\n');
+    expect(sb.run('deploy.sh', ['--skip-synth', '--diff']).status).toBe(0);
+    sb.rule({ tool: 'kubectl', match: ' diff -f ', exit: 3, stderr: 'error: connection refused\n' });
+    const failed = sb.run('deploy.sh', ['--skip-synth', '--diff']);
+    expect(failed.status).toBe(3);
+    expect(failed.stderr).toContain('kubectl diff failed (exit 3)');
+  });
+
   test('--skip-synth applies the existing manifest; --restart restarts the Deployments', () => {
     fs.mkdirSync(path.join(sb.root, 'dist'));
     fs.writeFileSync(path.join(sb.root, 'dist', 'local.k8s.yaml'), 'kind: Namespace\n');
     const res = sb.run('deploy.sh', ['--skip-synth', '--restart', '--no-secret-check']);
     expect(res.status).toBe(0);
     expect(sb.lines()).toEqual([
-      `kubectl --context kind-todo apply -f ${path.join(sb.root, 'dist', 'local.k8s.yaml')}`,
+      `kubectl --context kind-todo apply -f ${path.join(sb.root, 'dist', 'local.k8s.yaml')} ${PRUNE('local')}`,
       'kubectl --context kind-todo -n todo-local get deployments,statefulsets -l app.kubernetes.io/part-of=todo -o name',
       'kubectl --context kind-todo -n todo-local rollout restart deployment -l app.kubernetes.io/part-of=todo',
       'kubectl --context kind-todo -n todo-local rollout status deployment.apps/todo-backend --timeout=300s',
