@@ -158,8 +158,10 @@ export class AppNamespace extends Construct {
       'limits.cpu': k8s.Quantity.fromString(quota.limitsCpu),
       'limits.memory': k8s.Quantity.fromString(quota.limitsMemory),
     };
-    if (quota.pods !== undefined) hard.pods = k8s.Quantity.fromNumber(quota.pods);
-    if (quota.persistentVolumeClaims !== undefined) hard.persistentvolumeclaims = k8s.Quantity.fromNumber(quota.persistentVolumeClaims);
+    // Counts as strings: the API server stores every quantity as one, and a number here makes a later
+    // server-side apply conflict with the value a client-side apply left.
+    if (quota.pods !== undefined) hard.pods = k8s.Quantity.fromString(String(quota.pods));
+    if (quota.persistentVolumeClaims !== undefined) hard.persistentvolumeclaims = k8s.Quantity.fromString(String(quota.persistentVolumeClaims));
     return new k8s.KubeResourceQuota(this, 'quota', {
       metadata: { name: `${this.name}-quota`, namespace: this.name, labels: this.labels },
       spec: { hard },

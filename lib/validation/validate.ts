@@ -1,3 +1,4 @@
+import { checkObjectName, checkPortRanges } from './api-rules';
 import { checkContainerHygiene, checkSecretData } from './hygiene';
 import { checkNamespace } from './namespaces';
 import { describeObject } from './objects';
@@ -60,6 +61,8 @@ export function validateDocuments(documents: readonly SourcedDocument[], options
 function checkObject(object: KubeObject, index: OutputIndex, options: ValidationOptions): Finding[] {
   return [
     ...checkSchema(object),
+    ...checkObjectName(object),
+    ...checkPortRanges(object),
     ...checkPodSecurity(object),
     ...checkContainerHygiene(object, { allowLatestImages: options.allowLatestImages ?? false }),
     ...checkSecretData(object),

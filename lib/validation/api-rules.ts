@@ -1,0 +1,73 @@
+/**
+ * Checks the API server makes beyond the OpenAPI schema, found missing by sending the same bad
+ * manifests to a real API server (test/cluster/admission.test.ts): object names and port ranges.
+ */
+import { asList, asRecord, isKind } from './objects';
+import { fieldPath, indexPath } from './paths';
+import { findPodTemplate, listContainers } from './pod-templates';
+import { RULES } from './rules';
+import { Finding, KubeObject } from './types';
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const LABEL_FORMAT = { pattern: DNS_LABEL, maxLength: 63, what: 'a DNS label (RFC 1123: lower-case letters, digits and "-", at most 63)' };
+/**
+ * Kinds whose names the API server checks as DNS labels rather than subdomains. Service names are
+ * RFC 1123 labels since Kubernetes 1.36 turned RelaxedServiceNameValidation on by default (a leading
+ * digit is accepted, a dot is not).
+ */
+const NAME_FORMATS: Readonly<Record<string, typeof LABEL_FORMAT>> = { Namespace: LABEL_FORMAT, Service: LABEL_FORMAT };
+const SUBDOMAIN_FORMAT = { pattern: DNS_SUBDOMAIN, maxLength: 253, what: 'a DNS subdomain (RFC 1123: lower-case letters, digits, "-" and ".", at most 253)' };
+
+/** metadata.name as the API server validates it for the object's kind. */
+export function checkObjectName(object: KubeObject): Finding[] {
+  const name = asRecord(object.metadata).name;
+  if (typeof name !== 'string') return [];
+  const format = NAME_FORMATS[String(object.kind)] ?? SUBDOMAIN_FORMAT;
+  if (name.length <= format.maxLength && format.pattern.test(name)) return [];
+  const suggestion = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return [{
+    rule: RULES.schemaObjectName,
+    field: 'metadata.name',
+    message: `"${name}" is not ${format.what}, so the API server refuses the ${String(object.kind)}`,
+    fix: `Rename it, e.g. "${suggestion.slice(0, format.maxLength) || 'app'}".`,
+  }];
+}
+
+/** Container and Service ports within 1-65535, as the API server requires. */
+export function checkPortRanges(object: KubeObject): Finding[] {
+  return [...containerPortFindings(object), ...servicePortFindings(object)];
+}
+
+function containerPortFindings(object: KubeObject): Finding[] {
+  const pod = findPodTemplate(object);
+  if (pod === undefined) return [];
+  return listContainers(pod, ['containers', 'initContainers']).flatMap((ref) => {
+    const portsPath = fieldPath(ref.path, 'ports');
+    return asList(ref.container.ports).flatMap((port, position) => portFinding(
+      asRecord(port).containerPort, fieldPath(indexPath(portsPath, position), 'containerPort'), ref.label));
+  });
+}
+
+function servicePortFindings(object: KubeObject): Finding[] {
+  if (!isKind(object, '', 'Service')) return [];
+  return asList(asRecord(object.spec).ports).flatMap((port, position) => {
+    const record = asRecord(port);
+    const path = indexPath('spec.ports', position);
+    return [
+      ...portFinding(record.port, fieldPath(path, 'port'), 'the Service'),
+      ...portFinding(record.targetPort, fieldPath(path, 'targetPort'), 'the Service'),
+    ];
+  });
+}
+
+function portFinding(value: unknown, field: string, owner: string): Finding[] {
+  if (typeof value !== 'number' || (Number.isInteger(value) && value >= 1 && value <= 65535)) return [];
+  return [{
+    rule: RULES.schemaPortRange,
+    field,
+    message: `${owner} uses port ${value}, outside 1-65535`,
+    fix: 'Use a port number from 1 to 65535.',
+  }];
+}

@@ -1,0 +1,18 @@
+/**
+ * `npm run test:cluster`: the suites that need a real control plane (test/control-plane), Go to build it,
+ * and tools beyond Node and npm (shellcheck, python3). One worker: each file starts its own control plane.
+ */
+const path = require('path');
+
+module.exports = {
+  rootDir: path.resolve(__dirname, '..', '..'),
+  testEnvironment: 'node',
+  maxWorkers: 1,
+  testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+  },
+  modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
+  globalSetup: '<rootDir>/test/cluster/global-setup.ts',
+  testTimeout: 240_000,
+};
