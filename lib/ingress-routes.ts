@@ -1,5 +1,5 @@
 import { ApiObject, App, Lazy } from 'cdk8s';
-import * as k8s from './k8s';
+import { k8s } from './k8s';
 import { Construct, IConstruct } from 'constructs';
 import type * as gatewayApi from '../imports/gateway.networking.k8s.io';
 import type * as istio from '../imports/networking.istio.io';
@@ -365,7 +365,7 @@ export class IngressRoutes extends Construct {
             },
           }],
         }),
-      }) as unknown as k8s.IngressSpec,
+      }),
     });
   }
 
@@ -403,7 +403,7 @@ export class IngressRoutes extends Construct {
             }],
           })),
         }),
-      }) as unknown as istio.VirtualServiceSpec,
+      }),
     });
   }
 
@@ -425,7 +425,7 @@ export class IngressRoutes extends Construct {
             backendRefs: [{ name: route.target.serviceName, port: route.target.servicePort }],
           })),
         }),
-      }) as unknown as gatewayApi.HttpRouteSpec,
+      }),
     });
   }
 }

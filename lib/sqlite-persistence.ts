@@ -1,4 +1,4 @@
-import * as k8s from './k8s';
+import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import { PropChecker, resolveNamespace } from './checks';
 import { clusterScoped } from './cluster-scoped';

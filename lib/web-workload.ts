@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { Lazy } from 'cdk8s';
-import * as k8s from './k8s';
+import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import { PropChecker, imageTag, resolveNamespace } from './checks';
 import { selectorLabels, standardLabels } from './labels';
@@ -390,11 +390,11 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
 
     this.configMap = new k8s.KubeConfigMap(this, 'config', {
       metadata: this.metadataFor(`${this.name}-config`),
-      data: Lazy.any({ produce: () => this.sortedConfig() }) as unknown as Record<string, string>,
+      data: Lazy.any({ produce: () => this.sortedConfig() }),
     });
     this.deployment = new k8s.KubeDeployment(this, 'deployment', {
       metadata: this.metadataFor(this.name),
-      spec: Lazy.any({ produce: () => this.renderDeploymentSpec() }) as unknown as k8s.DeploymentSpec,
+      spec: Lazy.any({ produce: () => this.renderDeploymentSpec() }),
     });
     this.service = new k8s.KubeService(this, 'service', {
       metadata: this.metadataFor(this.name),
@@ -485,7 +485,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
       image: this.image,
       imagePullPolicy: this.props.imagePullPolicy ?? ImagePullPolicy.IF_NOT_PRESENT,
       command: options.command,
-      ...(options.appEnvironment ?? true ? { envFrom: this.renderEnvFrom(), env: Lazy.any({ produce: () => undefinedIfEmpty(this.env) }) as unknown as k8s.EnvVar[] } : {}),
+      ...(options.appEnvironment ?? true ? { envFrom: this.renderEnvFrom(), env: Lazy.any({ produce: () => undefinedIfEmpty(this.env) }) } : {}),
       resources: this.renderResources(),
       securityContext: restrictedContainerSecurityContext(this.runAs),
       volumeMounts: options.volumeMounts ?? this.volumeMounts,
