@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { WebWorkload, WebWorkloadProps } from './web-workload';
+import { WebWorkload } from './web-workload';
+import { WebWorkloadProps } from './web-workload-props';
 
 /** Whether the backend calls the real AI model server or answers with canned data. */
 export enum BackendMode {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { PropChecker, imageTag, parseQuantity, resolveNamespace } from '../lib/checks';
+import { PropChecker, parseQuantity, resolveNamespace } from '../lib/checks';
+import { imageTag } from '../lib/image-reference';
 import { chartWithoutNamespace, exactError, testChart, thrownMessage } from './util';
 
 /** A checker for a construct `thing` of type `Thing` in chart `test` (namespace `test`). */

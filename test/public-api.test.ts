@@ -12,9 +12,8 @@ const INDEX = path.join(__dirname, '..', 'build', 'lib', 'index.d.ts');
 /** The values consumers can import at run time; types are checked by the documentation test below. */
 const RUNTIME_EXPORTS = [
   'AppNamespace', 'AppNetworkPolicies', 'BackendMode', 'FastApiBackend', 'ImagePullPolicy', 'IngressRoutes', 'MANAGED_BY',
-  'NextFrontend', 'NextFrontendMode', 'PathMatch', 'PodSecurityLevel', 'RouteTarget', 'RoutingKind', 'RoutingMode',
+  'NextFrontend', 'NextFrontendMode', 'PathMatch', 'PodSecurityLevel', 'RouteTarget', 'RoutingMode',
   'ServiceType', 'SqlitePersistence', 'WebWorkload', 'selectorLabels', 'standardLabels', 'topologyDiagram',
-  'formatReport', 'hasErrors', 'summarize', 'validateManifests', 'validateYamlFiles',
 ];
 
 /** Interfaces the package returns rather than takes: an absent property has no default to document. */

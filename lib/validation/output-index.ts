@@ -1,4 +1,5 @@
-import { asList, asRecord, asString, identify, isKind } from './objects';
+import { asList, asRecord, asString } from '../json-access';
+import { identify, isKind } from './objects';
 import { findPodTemplate } from './pod-templates';
 import { KubeObject } from './types';
 

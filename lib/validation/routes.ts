@@ -2,7 +2,8 @@
  * Route targets: every Ingress backend, Istio VirtualService destination and Gateway API
  * HTTPRoute backendRef must point at a Service port that exists in the output.
  */
-import { asList, asRecord, asString, identify, isKind } from './objects';
+import { asList, asRecord, asString } from '../json-access';
+import { identify, isKind } from './objects';
 import { fieldPath, indexPath } from './paths';
 import { OutputIndex, isKnownNamespace, serviceKey } from './output-index';
 import { RULES } from './rules';

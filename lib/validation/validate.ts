@@ -1,8 +1,8 @@
+import { isRecord } from '../json-access';
 import { checkContainerHygiene, checkSecretData } from './hygiene';
 import { checkNamespace } from './namespaces';
 import { describeObject } from './objects';
 import { OutputIndex, buildOutputIndex } from './output-index';
-import { isRecord } from './paths';
 import { checkPodSecurity } from './pod-security';
 import { checkRoutes } from './routes';
 import { RULES, isSkipped } from './rules';
