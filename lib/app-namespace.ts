@@ -104,12 +104,11 @@ export class AppNamespace extends Construct {
   /** The LimitRange, with `containerLimits`. */
   public readonly limitRange?: k8s.KubeLimitRange;
 
-  private readonly check: PropChecker;
+  private readonly check: PropChecker = new PropChecker(this, 'AppNamespace');
   private readonly labels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: AppNamespaceProps = {}) {
     super(scope, id);
-    this.check = new PropChecker(this, 'AppNamespace');
     this.name = props.name ?? id;
     this.check.dnsLabel('name', this.name);
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;

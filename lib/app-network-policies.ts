@@ -68,12 +68,11 @@ export class AppNetworkPolicies extends Construct {
   /** Every NetworkPolicy, by name. */
   public readonly policies: Record<string, k8s.KubeNetworkPolicy> = {};
 
-  private readonly check: PropChecker;
+  private readonly check: PropChecker = new PropChecker(this, 'AppNetworkPolicies');
   private readonly labels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: AppNetworkPoliciesProps) {
     super(scope, id);
-    this.check = new PropChecker(this, 'AppNetworkPolicies');
     this.namespace = resolveNamespace(this.check, this, props.namespace);
     this.labels = standardLabels(resolveLabelValues(this.check, props, {
       name: 'network-policies', component: 'network-policy', instance: this.namespace, version: 'v1',

@@ -2,14 +2,6 @@ import { Construct } from 'constructs';
 import { WebWorkload } from './web-workload';
 import { WebWorkloadProps } from './web-workload-props';
 
-/** Whether the backend calls the real AI model server or answers with canned data. */
-export enum BackendMode {
-  /** Canned answers: no model server or API key needed (local clusters, tests). */
-  DUMMY = 'dummy',
-  /** Calls the model server at `modelServerUrl`. */
-  REAL = 'real',
-}
-
 /** Properties of {@link FastApiBackend}. */
 export interface FastApiBackendProps extends WebWorkloadProps {
   /**
@@ -27,6 +19,14 @@ export interface FastApiBackendProps extends WebWorkloadProps {
    * @default "info"
    */
   readonly logLevel?: string;
+}
+
+/** Whether the backend calls the real AI model server or answers with canned data. */
+export enum BackendMode {
+  /** Canned answers: no model server or API key needed (local clusters, tests). */
+  DUMMY = 'dummy',
+  /** Calls the model server at `modelServerUrl`. */
+  REAL = 'real',
 }
 
 /**

@@ -68,12 +68,11 @@ export class IngressRoutes extends Construct {
   /** The HTTPRoute, in Gateway API mode. */
   public readonly httpRoute?: gatewayApi.HttpRoute;
 
-  private readonly check: PropChecker;
+  private readonly check: PropChecker = new PropChecker(this, 'IngressRoutes');
   private readonly routeList: Route[] = [];
 
   constructor(scope: Construct, id: string, props: IngressRoutesProps = {}) {
     super(scope, id);
-    this.check = new PropChecker(this, 'IngressRoutes');
     this.name = props.name ?? id;
     this.check.dnsLabel('name', this.name);
     this.namespace = resolveNamespace(this.check, this, props.namespace);

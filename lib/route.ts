@@ -1,13 +1,5 @@
 import { IRouteTarget } from './route-target';
 
-/** How a route's path is compared with the request path. */
-export enum PathMatch {
-  /** The path and everything below it, element by element (`/api` matches `/api` and `/api/todos`). */
-  PREFIX = 'Prefix',
-  /** Only this exact path. */
-  EXACT = 'Exact',
-}
-
 /** One HTTP route: a path and the Service port it goes to. */
 export interface Route {
   /** The request path, starting with `/`. */
@@ -28,6 +20,14 @@ export interface AddRouteOptions {
    * @default PathMatch.PREFIX
    */
   readonly match?: PathMatch;
+}
+
+/** How a route's path is compared with the request path. */
+export enum PathMatch {
+  /** The path and everything below it, element by element (`/api` matches `/api` and `/api/todos`). */
+  PREFIX = 'Prefix',
+  /** Only this exact path. */
+  EXACT = 'Exact',
 }
 
 /** TLS termination. */

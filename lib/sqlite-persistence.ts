@@ -99,7 +99,7 @@ export class SqlitePersistence extends Construct {
   /** The StorageClass, with `retainingStorageClass`. */
   public readonly storageClass?: k8s.KubeStorageClass;
 
-  private readonly check: PropChecker;
+  private readonly check: PropChecker = new PropChecker(this, 'SqlitePersistence');
   private readonly dataPath: string;
   private readonly logsPath: string;
   private readonly labels: Record<string, string>;
@@ -107,7 +107,6 @@ export class SqlitePersistence extends Construct {
 
   constructor(scope: Construct, id: string, props: SqlitePersistenceProps = {}) {
     super(scope, id);
-    this.check = new PropChecker(this, 'SqlitePersistence');
     this.claimName = props.claimName ?? id;
     this.check.dnsSubdomain('claimName', this.claimName);
     this.namespace = resolveNamespace(this.check, this, props.namespace);
