@@ -1,7 +1,7 @@
 import { App, Chart, JsonPatch, Testing, Yaml } from 'cdk8s';
 import { ENVIRONMENTS, TodoChart, buildApp, optionsFromEnv, selectEnvironments } from './main';
 import { version } from './package.json';
-import { formatReport, validateManifests } from './lib';
+import { formatReport, validateManifests } from './lib/validation';
 import { Manifest, findObject, kinds, mainContainer, podSpecs } from './test/util';
 
 const app = buildApp({ environments: ['all'], outdir: Testing.app().outdir });

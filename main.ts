@@ -2,7 +2,7 @@ import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   AppNamespace, AppNamespaceProps, AppNetworkPolicies, AutoscalingOptions, BackendMode, FastApiBackend, IngressRoutes,
-  NextFrontend, PathMatch, RouteTlsOptions, RoutingKind, RoutingMode, SqlitePersistenceProps, SqlitePersistence, WorkloadResources,
+  NextFrontend, PathMatch, RouteTlsOptions, RoutingMode, SqlitePersistenceProps, SqlitePersistence, WorkloadResources,
 } from './lib';
 import { formatReport, hasErrors, summarize, ValidationOptions, validateManifests, Violation } from './lib/validation';
 import { version as packageVersion } from './package.json';
@@ -178,7 +178,7 @@ export class TodoChart extends Chart {
       name: settings.namespace,
       partOf: PART_OF,
       version: imageTag,
-      istioInjection: settings.routing.kind === RoutingKind.ISTIO,
+      istioInjection: settings.routing.sidecarInjection,
       ...settings.namespaceLimits,
     });
     // Storage first: cdk8s writes objects in construct order, and kubectl applies the StorageClass or

@@ -1,8 +1,8 @@
-import * as k8s from './k8s';
+import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import { PropChecker } from './checks';
 import { clusterScoped } from './cluster-scoped';
-import { standardLabels } from './labels';
+import { LabelProps, resolveLabelValues, standardLabels } from './labels';
 
 /** A Pod Security Standards level. */
 export enum PodSecurityLevel {
@@ -57,7 +57,7 @@ export interface ContainerLimitOptions {
 }
 
 /** Properties of {@link AppNamespace}. */
-export interface AppNamespaceProps {
+export interface AppNamespaceProps extends LabelProps {
   /**
    * The namespace name.
    * @default - the construct id
@@ -88,16 +88,6 @@ export interface AppNamespaceProps {
    * @default - no LimitRange
    */
   readonly containerLimits?: ContainerLimitOptions;
-  /**
-   * `app.kubernetes.io/part-of`.
-   * @default - the name
-   */
-  readonly partOf?: string;
-  /**
-   * `app.kubernetes.io/version`.
-   * @default "v1"
-   */
-  readonly version?: string;
 }
 
 /**
@@ -114,22 +104,19 @@ export class AppNamespace extends Construct {
   /** The LimitRange, with `containerLimits`. */
   public readonly limitRange?: k8s.KubeLimitRange;
 
-  private readonly check: PropChecker;
+  private readonly check: PropChecker = new PropChecker(this, 'AppNamespace');
   private readonly labels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: AppNamespaceProps = {}) {
     super(scope, id);
-    this.check = new PropChecker(this, 'AppNamespace');
     this.name = props.name ?? id;
     this.check.dnsLabel('name', this.name);
-    this.check.labelValue('partOf', props.partOf);
-    this.check.labelValue('version', props.version);
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
     const version = props.podSecurityVersion ?? 'v1.28';
     if (!/^(v1\.\d+|latest)$/.test(version)) {
       this.check.fail('podSecurityVersion', 'must be a Kubernetes minor version like "v1.28" or "latest"', version, 'Use the cluster version you test against, e.g. "v1.28".');
     }
-    this.labels = standardLabels({ name: this.name, instance: this.name, component: 'namespace', partOf: props.partOf ?? this.name, version: props.version ?? 'v1' });
+    this.labels = standardLabels(resolveLabelValues(this.check, props, { name: this.name, component: 'namespace', instance: this.name, version: 'v1' }));
 
     this.namespace = clusterScoped(new k8s.KubeNamespace(this, 'namespace', {
       metadata: {

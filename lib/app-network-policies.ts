@@ -1,9 +1,10 @@
-import * as k8s from './k8s';
+import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import { PropChecker, resolveNamespace } from './checks';
-import { standardLabels } from './labels';
-import { IngressRoutes, RoutingKind } from './ingress-routes';
-import { IRouteTarget, WebWorkload } from './web-workload';
+import { IngressRoutes } from './ingress-routes';
+import { LabelProps, resolveLabelValues, standardLabels } from './labels';
+import { IRouteTarget, serviceKey } from './route-target';
+import { WebWorkload } from './web-workload';
 
 /** Allow one workload to call another inside the namespace. */
 export interface WorkloadConnection {
@@ -27,7 +28,7 @@ export interface ExternalEgressOptions {
 }
 
 /** Properties of {@link AppNetworkPolicies}. */
-export interface AppNetworkPoliciesProps {
+export interface AppNetworkPoliciesProps extends LabelProps {
   /**
    * The namespace the policies guard.
    * @default - the chart's namespace
@@ -52,16 +53,6 @@ export interface AppNetworkPoliciesProps {
    * @default - none
    */
   readonly externalEgress?: ExternalEgressOptions[];
-  /**
-   * `app.kubernetes.io/part-of`.
-   * @default "network-policies"
-   */
-  readonly partOf?: string;
-  /**
-   * `app.kubernetes.io/version`.
-   * @default "v1"
-   */
-  readonly version?: string;
 }
 
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
@@ -77,18 +68,15 @@ export class AppNetworkPolicies extends Construct {
   /** Every NetworkPolicy, by name. */
   public readonly policies: Record<string, k8s.KubeNetworkPolicy> = {};
 
-  private readonly check: PropChecker;
+  private readonly check: PropChecker = new PropChecker(this, 'AppNetworkPolicies');
   private readonly labels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: AppNetworkPoliciesProps) {
     super(scope, id);
-    this.check = new PropChecker(this, 'AppNetworkPolicies');
     this.namespace = resolveNamespace(this.check, this, props.namespace);
-    this.check.labelValue('partOf', props.partOf);
-    this.check.labelValue('version', props.version);
-    this.labels = standardLabels({
-      name: 'network-policies', instance: this.namespace, component: 'network-policy', partOf: props.partOf ?? 'network-policies', version: props.version ?? 'v1',
-    });
+    this.labels = standardLabels(resolveLabelValues(this.check, props, {
+      name: 'network-policies', component: 'network-policy', instance: this.namespace, version: 'v1',
+    }));
 
     this.addPolicy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     this.addPolicy('allow-dns', {
@@ -99,7 +87,7 @@ export class AppNetworkPolicies extends Construct {
         ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
       }],
     });
-    if (props.routes.mode.kind === RoutingKind.ISTIO) this.allowIstioControlPlane(props.routes.mode.sourceNamespace!);
+    if (props.routes.mode.sidecarInjection) this.allowIstioControlPlane(props.routes.mode.sourceNamespace!);
     this.allowRouting(props.routes, props.workloads);
     for (const connection of props.connections ?? []) this.allowConnection(connection);
     for (const egress of props.externalEgress ?? []) this.allowExternalEgress(egress);
@@ -117,10 +105,10 @@ export class AppNetworkPolicies extends Construct {
 
   private allowRouting(routes: IngressRoutes, workloads: WebWorkload[]): void {
     const source: k8s.NetworkPolicyPeer = { namespaceSelector: namespaceNamed(routes.mode.sourceNamespace ?? routes.namespace) };
-    const routedServices = new Set(routes.routes.map((route) => serviceKey(route.target)));
+    const routedServices = new Set(routes.routes.map((route) => targetKey(route.target)));
     this.node.addValidation({ validate: () => this.checkRoutesAddedLater(routes, routedServices) });
     for (const key of routedServices) {
-      const workload = workloads.find((candidate) => serviceKey(candidate) === key);
+      const workload = workloads.find((candidate) => serviceKey(candidate.namespace, candidate.name) === key);
       if (!workload) {
         this.check.fail('workloads', `must include the workload behind routed Service "${key}"`, workloads.map((candidate) => candidate.name),
           'Pass every workload the routes point at.');
@@ -135,7 +123,7 @@ export class AppNetworkPolicies extends Construct {
 
   /** The routing policies are made from the routes that exist when the policies are created. */
   private checkRoutesAddedLater(routes: IngressRoutes, admitted: Set<string>): string[] {
-    return routes.routes.filter((route) => !admitted.has(serviceKey(route.target))).map((route) =>
+    return routes.routes.filter((route) => !admitted.has(targetKey(route.target))).map((route) =>
       `${this.check.subject}: route "${route.path}" to Service "${route.target.serviceName}" was added after the policies were created, `
       + 'so no policy admits its traffic. Create AppNetworkPolicies after the last addRoute call.');
   }
@@ -175,9 +163,9 @@ export class AppNetworkPolicies extends Construct {
   }
 }
 
-/** "namespace/name" of a Service, the one key routed targets and workloads are matched by. */
-function serviceKey(target: IRouteTarget): string {
-  return `${target.serviceNamespace}/${target.serviceName}`;
+/** The key of the Service a route sends traffic to. */
+function targetKey(target: IRouteTarget): string {
+  return serviceKey(target.serviceNamespace, target.serviceName);
 }
 
 function namespaceNamed(name: string): k8s.LabelSelector {

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { imageTag } from './image-reference';
 
 /**
  * Early, actionable prop checks shared by the constructs. Each failure names the construct
@@ -131,14 +132,6 @@ export function parseQuantity(value: string): number {
   const [, number, suffix] = match;
   if (/^[eE][+-]?\d+$/.test(suffix)) return Number(number + suffix);
   return Number(number) * (SUFFIX_FACTORS[suffix] ?? NaN);
-}
-
-/** The tag of an image reference, or undefined when it has none (a registry port is not a tag). */
-export function imageTag(image: string): string | undefined {
-  const withoutDigest = image.split('@')[0];
-  const lastSegment = withoutDigest.substring(withoutDigest.lastIndexOf('/') + 1);
-  const colon = lastSegment.lastIndexOf(':');
-  return colon === -1 ? undefined : lastSegment.substring(colon + 1);
 }
 
 function isValidLabelKey(key: string): boolean {

@@ -1,13 +1,6 @@
 import { Construct } from 'constructs';
-import { WebWorkload, WebWorkloadProps } from './web-workload';
-
-/** Whether the backend calls the real AI model server or answers with canned data. */
-export enum BackendMode {
-  /** Canned answers: no model server or API key needed (local clusters, tests). */
-  DUMMY = 'dummy',
-  /** Calls the model server at `modelServerUrl`. */
-  REAL = 'real',
-}
+import { WebWorkload } from './web-workload';
+import { WebWorkloadProps } from './web-workload-props';
 
 /** Properties of {@link FastApiBackend}. */
 export interface FastApiBackendProps extends WebWorkloadProps {
@@ -26,6 +19,14 @@ export interface FastApiBackendProps extends WebWorkloadProps {
    * @default "info"
    */
   readonly logLevel?: string;
+}
+
+/** Whether the backend calls the real AI model server or answers with canned data. */
+export enum BackendMode {
+  /** Canned answers: no model server or API key needed (local clusters, tests). */
+  DUMMY = 'dummy',
+  /** Calls the model server at `modelServerUrl`. */
+  REAL = 'real',
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * cdk8s constructs for a FastAPI backend, a Next.js frontend, SQLite persistence, HTTP routing
- * (Ingress, Istio or Gateway API), a hardened namespace and network policies, with offline validation
- * of the synthesized output and a Mermaid topology diagram of it.
+ * (Ingress, Istio or Gateway API), a hardened namespace and network policies, and a Mermaid topology
+ * diagram of the synthesized output.
  *
- * Import everything from `cdk8s-fastapi-nextjs`. `cdk8s`, `cdk8s-plus-28` and `constructs` are peer
- * dependencies: install them in your app, so the constructs and your charts share one copy of each.
- * Start with {@link FastApiBackend}, {@link NextFrontend}, {@link IngressRoutes} and {@link AppNamespace};
- * check the output with {@link validateManifests} or {@link validateYamlFiles}.
+ * Import the constructs from `cdk8s-fastapi-nextjs`. `cdk8s`, `cdk8s-plus-28` and `constructs` are peer
+ * dependencies: install them in your app, so the constructs and your charts share one copy of each; they are
+ * the constructs' only run-time dependencies. Start with {@link FastApiBackend}, {@link NextFrontend},
+ * {@link IngressRoutes} and {@link AppNamespace}. The offline checks of the output are a separate entry point,
+ * `cdk8s-fastapi-nextjs/validation`, with dependencies of their own (see its documentation).
  *
  * @packageDocumentation
  */
@@ -15,15 +16,17 @@
 // docs/api/ is generated from the doc comments reachable from here (npm run docs; npm run docs:check in CI).
 
 export { MANAGED_BY, selectorLabels, standardLabels } from './labels';
-export type { StandardLabelValues } from './labels';
+export type { LabelProps, StandardLabelValues } from './labels';
 
 export type { RunAsOptions } from './pod-security';
 
-export { ImagePullPolicy, ServiceType, WebWorkload } from './web-workload';
+export { ImagePullPolicy, ServiceType } from './workload-options';
 export type {
-  AutoscalingOptions, DisruptionBudgetOptions, IRouteTarget, InitContainerOptions, PrometheusScrapeOptions, ResourceRange,
-  SecretEnvOptions, SecretKeyReference, WebWorkloadProps, WorkloadResources,
-} from './web-workload';
+  AutoscalingOptions, DisruptionBudgetOptions, InitContainerOptions, PrometheusScrapeOptions, ResourceRange, SecretEnvOptions,
+  SecretKeyReference, WorkloadResources,
+} from './workload-options';
+export type { WebWorkloadProps } from './web-workload-props';
+export { WebWorkload } from './web-workload';
 
 export { BackendMode, FastApiBackend } from './fastapi-backend';
 export type { FastApiBackendProps } from './fastapi-backend';
@@ -34,10 +37,14 @@ export type { NextFrontendProps } from './next-frontend';
 export { SqlitePersistence } from './sqlite-persistence';
 export type { RetainingStorageClassOptions, SqlitePersistenceProps } from './sqlite-persistence';
 
-export { IngressRoutes, PathMatch, RouteTarget, RoutingKind, RoutingMode } from './ingress-routes';
-export type {
-  AddRouteOptions, GatewayApiModeOptions, IngressModeOptions, IngressRoutesProps, IstioModeOptions, Route, RouteTlsOptions,
-} from './ingress-routes';
+export { RouteTarget } from './route-target';
+export type { IRouteTarget } from './route-target';
+export { PathMatch } from './route';
+export type { AddRouteOptions, Route, RouteTlsOptions } from './route';
+export { RoutingMode } from './routing-mode';
+export type { GatewayApiModeOptions, IngressModeOptions, IstioModeOptions } from './routing-mode';
+export { IngressRoutes } from './ingress-routes';
+export type { IngressRoutesProps } from './ingress-routes';
 
 export { AppNamespace, PodSecurityLevel } from './app-namespace';
 export type { AppNamespaceProps, ContainerLimitOptions, NamespaceQuotaOptions } from './app-namespace';
@@ -46,8 +53,3 @@ export { AppNetworkPolicies } from './app-network-policies';
 export type { AppNetworkPoliciesProps, ExternalEgressOptions, WorkloadConnection } from './app-network-policies';
 
 export { topologyDiagram } from './topology';
-
-// Offline validation of synthesized output. The cdk8s-cli plugin (ManifestValidationPlugin) is loaded by path
-// from cdk8s.yaml (build/lib/validation/plugin.js), not imported, so it stays out of the package's API.
-export { formatReport, hasErrors, summarize, validateManifests, validateYamlFiles } from './validation';
-export type { Severity, ValidationOptions, Violation } from './validation';

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { FastApiBackend } from './fastapi-backend';
-import { WebWorkload, WebWorkloadProps } from './web-workload';
+import { WebWorkload } from './web-workload';
+import { WebWorkloadProps } from './web-workload-props';
 
 /** How the Next.js app is served. */
 export enum NextFrontendMode {

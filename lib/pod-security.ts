@@ -1,4 +1,4 @@
-import * as k8s from './k8s';
+import { k8s } from './k8s';
 
 /** The user and group a workload's containers run as. */
 export interface RunAsOptions {

@@ -1,8 +1,8 @@
-import * as k8s from './k8s';
+import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import { PropChecker, resolveNamespace } from './checks';
 import { clusterScoped } from './cluster-scoped';
-import { standardLabels } from './labels';
+import { LabelProps, resolveLabelValues, standardLabels } from './labels';
 import { WebWorkload } from './web-workload';
 
 /** A StorageClass the construct creates so dynamically provisioned volumes are retained. */
@@ -17,7 +17,7 @@ export interface RetainingStorageClassOptions {
 }
 
 /** Properties of {@link SqlitePersistence}. */
-export interface SqlitePersistenceProps {
+export interface SqlitePersistenceProps extends LabelProps {
   /**
    * The PersistentVolumeClaim's name.
    * @default - the construct id
@@ -71,21 +71,6 @@ export interface SqlitePersistenceProps {
    * @default - "sqlite:///" followed by the absolute database path, e.g. "sqlite:////data/db.sqlite3"
    */
   readonly databaseUrl?: string;
-  /**
-   * `app.kubernetes.io/part-of` on the created objects.
-   * @default - the claim name
-   */
-  readonly partOf?: string;
-  /**
-   * `app.kubernetes.io/instance` on the created objects.
-   * @default - the namespace
-   */
-  readonly instance?: string;
-  /**
-   * `app.kubernetes.io/version` on the created objects.
-   * @default "v1"
-   */
-  readonly version?: string;
 }
 
 const VOLUME_NAME = 'sqlite';
@@ -114,7 +99,7 @@ export class SqlitePersistence extends Construct {
   /** The StorageClass, with `retainingStorageClass`. */
   public readonly storageClass?: k8s.KubeStorageClass;
 
-  private readonly check: PropChecker;
+  private readonly check: PropChecker = new PropChecker(this, 'SqlitePersistence');
   private readonly dataPath: string;
   private readonly logsPath: string;
   private readonly labels: Record<string, string>;
@@ -122,7 +107,6 @@ export class SqlitePersistence extends Construct {
 
   constructor(scope: Construct, id: string, props: SqlitePersistenceProps = {}) {
     super(scope, id);
-    this.check = new PropChecker(this, 'SqlitePersistence');
     this.claimName = props.claimName ?? id;
     this.check.dnsSubdomain('claimName', this.claimName);
     this.namespace = resolveNamespace(this.check, this, props.namespace);
@@ -135,13 +119,9 @@ export class SqlitePersistence extends Construct {
     this.check.absolutePath('logsPath', this.logsPath);
     const fileName = props.databaseFileName ?? 'db.sqlite3';
     this.databaseUrl = props.databaseUrl ?? `sqlite:///${this.dataPath}/${fileName}`;
-    const instance = props.instance ?? this.namespace;
-    this.check.labelValue('instance', instance);
-    this.check.labelValue('partOf', props.partOf);
-    this.check.labelValue('version', props.version);
-    this.labels = standardLabels({
-      name: this.claimName, instance, component: 'database', partOf: props.partOf ?? this.claimName, version: props.version ?? 'v1',
-    });
+    this.labels = standardLabels(resolveLabelValues(this.check, props, {
+      name: this.claimName, component: 'database', instance: this.namespace, version: 'v1',
+    }));
 
     if (props.retainingStorageClass) this.storageClass = this.createStorageClass(props.retainingStorageClass);
     if (props.hostPath !== undefined) this.volume = this.createHostPathVolume(props.hostPath, size);

@@ -4,6 +4,10 @@
  * synthesized, not what the constructs meant to create.
  */
 
+import { asList, asRecord, getPath } from './json-access';
+import { routeBackends } from './route-backends';
+import { serviceKey } from './route-target';
+
 type Json = Record<string, unknown>;
 
 /** One node of the diagram. */
@@ -62,8 +66,9 @@ export function topologyDiagram(objects: readonly unknown[]): string {
   for (const service of services) {
     nodes.set(serviceId(namespaceOf(service), nameOf(service)), serviceNode(service));
   }
+  const knownNamespaces = new Set([...all.map(namespaceOf), ...all.filter((object) => object.kind === 'Namespace').map(nameOf)]);
   for (const route of all) {
-    const links = routeLinks(route);
+    const links = routeLinks(route, (namespace) => knownNamespaces.has(namespace));
     if (links === undefined) continue;
     const id = nodeId('route', namespaceOf(route), `${route.kind}-${nameOf(route)}`);
     nodes.set(id, { id, rank: 0, namespace: namespaceOf(route), text: routeText(route), shape: 'route' });
@@ -83,9 +88,9 @@ export function topologyDiagram(objects: readonly unknown[]): string {
   for (const workload of workloads) {
     const id = nodeId('workload', namespaceOf(workload), `${workload.kind}-${nameOf(workload)}`);
     nodes.set(id, { id, rank: 2, namespace: namespaceOf(workload), text: workloadText(workload, autoscalers), shape: 'workload' });
-    const podLabels = asRecord(get(workload, 'spec', 'template', 'metadata', 'labels'));
+    const podLabels = asRecord(getPath(workload, 'spec', 'template', 'metadata', 'labels'));
     for (const service of services) {
-      const selector = asRecord(get(service, 'spec', 'selector'));
+      const selector = asRecord(getPath(service, 'spec', 'selector'));
       if (namespaceOf(service) !== namespaceOf(workload) || Object.keys(selector).length === 0) continue;
       if (Object.entries(selector).every(([key, value]) => podLabels[key] === value)) {
         edges.push({ from: serviceId(namespaceOf(service), nameOf(service)), to: id });
@@ -138,77 +143,21 @@ function shape(node: DiagramNode): string {
   }
 }
 
-/** The route objects' links to Services, or undefined when the object is not a route. */
-function routeLinks(route: Json): RouteLink[] | undefined {
-  const namespace = namespaceOf(route);
-  const apiGroup = String(route.apiVersion).split('/')[0];
-  if (route.kind === 'Ingress' && apiGroup === 'networking.k8s.io') {
-    const links: RouteLink[] = [];
-    const defaultBackend = asRecord(get(route, 'spec', 'defaultBackend', 'service'));
-    if (typeof defaultBackend.name === 'string') {
-      links.push({ serviceNamespace: namespace, serviceName: defaultBackend.name, port: servicePortRef(defaultBackend.port), paths: ['default backend'] });
-    }
-    for (const rule of asArray(get(route, 'spec', 'rules'))) {
-      for (const path of asArray(get(rule, 'http', 'paths'))) {
-        const backend = asRecord(get(path, 'backend', 'service'));
-        if (typeof backend.name !== 'string') continue;
-        const match = get(path, 'pathType') === 'Exact' ? `= ${String(get(path, 'path'))}` : String(get(path, 'path') ?? '/');
-        links.push({ serviceNamespace: namespace, serviceName: backend.name, port: servicePortRef(backend.port), paths: [match] });
-      }
-    }
-    return links;
-  }
-  if (route.kind === 'VirtualService' && apiGroup === 'networking.istio.io') {
-    return asArray(get(route, 'spec', 'http')).flatMap((http) => {
-      const paths = asArray(get(http, 'match')).map((match) => {
-        const uri = asRecord(get(match, 'uri'));
-        if (typeof uri.exact === 'string') return `= ${uri.exact}`;
-        if (typeof uri.prefix === 'string') return uri.prefix;
-        if (typeof uri.regex === 'string') return `~ ${uri.regex}`;
-        return '/';
-      });
-      return asArray(get(http, 'route')).flatMap((destinationRoute) => {
-        const host = get(destinationRoute, 'destination', 'host');
-        if (typeof host !== 'string') return [];
-        const [serviceName, hostNamespace] = host.split('.');
-        return [{
-          serviceNamespace: hostNamespace ?? namespace,
-          serviceName,
-          port: get(destinationRoute, 'destination', 'port', 'number') as number | undefined,
-          paths: paths.length > 0 ? paths : ['/'],
-        }];
-      });
-    });
-  }
-  if (route.kind === 'HTTPRoute' && apiGroup === 'gateway.networking.k8s.io') {
-    return asArray(get(route, 'spec', 'rules')).flatMap((rule) => {
-      const paths = asArray(get(rule, 'matches')).map((match) => {
-        const path = asRecord(get(match, 'path'));
-        const value = String(path.value ?? '/');
-        if (path.type === 'Exact') return `= ${value}`;
-        if (path.type === 'RegularExpression') return `~ ${value}`;
-        return value;
-      });
-      return asArray(get(rule, 'backendRefs')).flatMap((backendRef) => {
-        const ref = asRecord(backendRef);
-        if ((ref.kind ?? 'Service') !== 'Service' || typeof ref.name !== 'string') return [];
-        return [{
-          serviceNamespace: typeof ref.namespace === 'string' ? ref.namespace : namespace,
-          serviceName: ref.name,
-          port: ref.port as number | undefined,
-          paths: paths.length > 0 ? paths : ['/'],
-        }];
-      });
-    });
-  }
-  return undefined;
+/** The route object's links to Services (namespace "default" where the output names none), or undefined when it is not a route. */
+function routeLinks(route: Json, isKnownNamespace: (namespace: string) => boolean): RouteLink[] | undefined {
+  return routeBackends(route, isKnownNamespace)?.backends.map((backend) => ({
+    serviceNamespace: backend.serviceNamespace ?? 'default',
+    serviceName: backend.serviceName,
+    port: backend.portNumber ?? backend.portName,
+    paths: backend.matches,
+  }));
 }
 
 /** One arrow per route object and Service port, with every path that goes there, in route order. */
 function mergeLinks(links: RouteLink[]): RouteLink[] {
   const merged = new Map<string, RouteLink>();
   for (const link of links) {
-    const key = `${link.serviceNamespace}/${link.serviceName}`;
+    const key = serviceKey(link.serviceNamespace, link.serviceName);
     const existing = merged.get(key);
     const port = existing === undefined || existing.port === link.port ? link.port : `${existing.port}, ${link.port}`;
     const paths = [...(existing?.paths ?? []), ...link.paths.filter((path) => !existing?.paths.includes(path))];
@@ -222,20 +171,20 @@ function routeText(route: Json): string {
   const details: string[] = [];
   switch (route.kind) {
     case 'Ingress': {
-      const hosts = [...new Set(asArray(spec.rules).map((rule) => get(rule, 'host')).filter((host): host is string => typeof host === 'string'))];
+      const hosts = [...new Set(asList(spec.rules).map((rule) => getPath(rule, 'host')).filter((host): host is string => typeof host === 'string'))];
       details.push(`host ${hosts.length > 0 ? hosts.join(', ') : 'any'}`);
       if (typeof spec.ingressClassName === 'string') details.push(`class ${spec.ingressClassName}`);
-      const tls = asArray(spec.tls).map((entry) => get(entry, 'secretName')).filter((name) => typeof name === 'string');
+      const tls = asList(spec.tls).map((entry) => getPath(entry, 'secretName')).filter((name) => typeof name === 'string');
       if (tls.length > 0) details.push(`TLS ${tls.join(', ')}`);
       break;
     }
     case 'VirtualService':
-      details.push(`host ${asArray(spec.hosts).map(String).join(', ') || 'any'}`);
-      if (asArray(spec.gateways).length > 0) details.push(`gateway ${asArray(spec.gateways).map(String).join(', ')}`);
+      details.push(`host ${asList(spec.hosts).map(String).join(', ') || 'any'}`);
+      if (asList(spec.gateways).length > 0) details.push(`gateway ${asList(spec.gateways).map(String).join(', ')}`);
       break;
     case 'HTTPRoute': {
-      details.push(`host ${asArray(spec.hostnames).map(String).join(', ') || 'any'}`);
-      const parents = asArray(spec.parentRefs).map((parent) => {
+      details.push(`host ${asList(spec.hostnames).map(String).join(', ') || 'any'}`);
+      const parents = asList(spec.parentRefs).map((parent) => {
         const ref = asRecord(parent);
         const name = `${typeof ref.namespace === 'string' ? `${ref.namespace}/` : ''}${String(ref.name)}`;
         return typeof ref.sectionName === 'string' ? `${name} (${ref.sectionName})` : name;
@@ -249,7 +198,7 @@ function routeText(route: Json): string {
 
 function serviceNode(service: Json): DiagramNode {
   const namespace = namespaceOf(service);
-  const type = get(service, 'spec', 'type');
+  const type = getPath(service, 'spec', 'type');
   const ports = servicePorts(service).map((port) => {
     const nodePort = typeof port.nodePort === 'number' ? ` → node ${port.nodePort}` : '';
     return `${String(port.port)}${nodePort}`;
@@ -261,44 +210,44 @@ function serviceNode(service: Json): DiagramNode {
 
 function workloadText(workload: Json, autoscalers: Json[]): string {
   const autoscaler = autoscalers.find((hpa) => namespaceOf(hpa) === namespaceOf(workload)
-    && get(hpa, 'spec', 'scaleTargetRef', 'kind') === workload.kind && get(hpa, 'spec', 'scaleTargetRef', 'name') === nameOf(workload));
+    && getPath(hpa, 'spec', 'scaleTargetRef', 'kind') === workload.kind && getPath(hpa, 'spec', 'scaleTargetRef', 'name') === nameOf(workload));
   let scale: string;
   if (autoscaler !== undefined) {
-    scale = `HPA ${String(get(autoscaler, 'spec', 'minReplicas') ?? 1)}-${String(get(autoscaler, 'spec', 'maxReplicas'))}`;
+    scale = `HPA ${String(getPath(autoscaler, 'spec', 'minReplicas') ?? 1)}-${String(getPath(autoscaler, 'spec', 'maxReplicas'))}`;
   } else if (workload.kind === 'DaemonSet') {
     scale = 'one per node';
   } else {
-    const replicas = get(workload, 'spec', 'replicas') ?? 1;
+    const replicas = getPath(workload, 'spec', 'replicas') ?? 1;
     scale = `${String(replicas)} ${replicas === 1 ? 'replica' : 'replicas'}`;
   }
-  const ports = asArray(get(workload, 'spec', 'template', 'spec', 'containers'))
-    .flatMap((container) => asArray(get(container, 'ports')).map((port) => String(get(port, 'containerPort'))));
+  const ports = asList(getPath(workload, 'spec', 'template', 'spec', 'containers'))
+    .flatMap((container) => asList(getPath(container, 'ports')).map((port) => String(getPath(port, 'containerPort'))));
   const details = [scale];
   if (ports.length > 0) details.push(`container port ${[...new Set(ports)].join(', ')}`);
   return lines(`${String(workload.kind)} ${nameOf(workload)}`, ...details);
 }
 
 function claimMounts(workload: Json): { claimName: string; mountPaths: string[] }[] {
-  const podSpec = asRecord(get(workload, 'spec', 'template', 'spec'));
-  const containers = asArray(podSpec.containers);
-  return asArray(podSpec.volumes).flatMap((volume) => {
-    const claimName = get(volume, 'persistentVolumeClaim', 'claimName');
+  const podSpec = asRecord(getPath(workload, 'spec', 'template', 'spec'));
+  const containers = asList(podSpec.containers);
+  return asList(podSpec.volumes).flatMap((volume) => {
+    const claimName = getPath(volume, 'persistentVolumeClaim', 'claimName');
     if (typeof claimName !== 'string') return [];
-    const volumeName = get(volume, 'name');
-    const mountPaths = containers.flatMap((container) => asArray(get(container, 'volumeMounts'))
-      .filter((mount) => get(mount, 'name') === volumeName)
-      .map((mount) => String(get(mount, 'mountPath'))));
+    const volumeName = getPath(volume, 'name');
+    const mountPaths = containers.flatMap((container) => asList(getPath(container, 'volumeMounts'))
+      .filter((mount) => getPath(mount, 'name') === volumeName)
+      .map((mount) => String(getPath(mount, 'mountPath'))));
     return [{ claimName, mountPaths: [...new Set(mountPaths)] }];
   });
 }
 
 function claimText(claim: Json, volumes: Json[]): string {
-  const size = get(claim, 'spec', 'resources', 'requests', 'storage');
+  const size = getPath(claim, 'spec', 'resources', 'requests', 'storage');
   const details = [typeof size === 'string' || typeof size === 'number' ? String(size) : 'no size'];
-  const className = get(claim, 'spec', 'storageClassName');
-  const volumeName = get(claim, 'spec', 'volumeName');
+  const className = getPath(claim, 'spec', 'storageClassName');
+  const volumeName = getPath(claim, 'spec', 'volumeName');
   const volume = volumes.find((candidate) => nameOf(candidate) === volumeName);
-  const hostPath = volume === undefined ? undefined : get(volume, 'spec', 'hostPath', 'path');
+  const hostPath = volume === undefined ? undefined : getPath(volume, 'spec', 'hostPath', 'path');
   if (typeof hostPath === 'string') details.push(`hostPath ${hostPath}`);
   else if (typeof volumeName === 'string') details.push(`volume ${volumeName}`);
   else if (typeof className === 'string' && className !== '') details.push(`class ${className}`);
@@ -307,26 +256,20 @@ function claimText(claim: Json, volumes: Json[]): string {
 }
 
 function servicePorts(service: Json | undefined): Json[] {
-  return service === undefined ? [] : asArray(get(service, 'spec', 'ports')).map(asRecord);
-}
-
-function servicePortRef(port: unknown): number | string | undefined {
-  const ref = asRecord(port);
-  if (typeof ref.number === 'number') return ref.number;
-  return typeof ref.name === 'string' ? ref.name : undefined;
+  return service === undefined ? [] : asList(getPath(service, 'spec', 'ports')).map(asRecord);
 }
 
 function isKubernetesObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && typeof (value as Json).kind === 'string'
-    && typeof get(value, 'metadata', 'name') === 'string';
+    && typeof getPath(value, 'metadata', 'name') === 'string';
 }
 
 function nameOf(object: Json): string {
-  return String(get(object, 'metadata', 'name'));
+  return String(getPath(object, 'metadata', 'name'));
 }
 
 function namespaceOf(object: Json): string {
-  const namespace = get(object, 'metadata', 'namespace');
+  const namespace = getPath(object, 'metadata', 'namespace');
   return typeof namespace === 'string' ? namespace : 'default';
 }
 
@@ -350,21 +293,4 @@ function escape(text: string): string {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function get(value: unknown, ...path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Json)[key];
-  }
-  return current;
-}
-
-function asRecord(value: unknown): Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
-}
-
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
 }

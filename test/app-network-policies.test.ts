@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import {
   AppNetworkPolicies, AppNetworkPoliciesProps, FastApiBackend, IngressRoutes, NextFrontend, RouteTarget, RoutingMode,
 } from '../lib';
+import { k8s } from '../lib/k8s';
 import { Manifest, chartWithoutNamespace, exactError, findObject, objectsOfKind, synth, testChart } from './util';
 
 /** Backend `api` (8000), frontend `web` (3000) and routes `/api` and `/` in chart `test` (namespace `test`). */
@@ -188,7 +189,8 @@ describe('AppNetworkPolicies errors', () => {
 
   test('a route to a Service that is not a workload', () => {
     const { chart, api, web, routes } = app();
-    routes.addRoute('/legacy', RouteTarget.fromServiceName('legacy', 80, 'test'));
+    const legacy = new k8s.KubeService(chart, 'legacy', { metadata: { name: 'legacy' }, spec: { ports: [{ port: 80 }] } });
+    routes.addRoute('/legacy', RouteTarget.fromService(legacy, 80));
     expect(() => new AppNetworkPolicies(chart, 'policies', { routes, workloads: [api, web] }))
       .toThrow(/^AppNetworkPolicies 'test\/policies': workloads must include the workload behind routed Service "test\/legacy"; got \["api","web"\]\./);
   });

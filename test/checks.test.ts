@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { PropChecker, imageTag, parseQuantity, resolveNamespace } from '../lib/checks';
+import { PropChecker, parseQuantity, resolveNamespace } from '../lib/checks';
+import { imageTag } from '../lib/image-reference';
 import { chartWithoutNamespace, exactError, testChart, thrownMessage } from './util';
 
 /** A checker for a construct `thing` of type `Thing` in chart `test` (namespace `test`). */
@@ -34,8 +35,8 @@ describe('PropChecker messages', () => {
     expect(thrownMessage(() => check().fail('prop', 'is wrong', value, 'Fix it.'))).toBe(`Thing 'test/thing': prop is wrong; got ${shown}. Fix it.`);
   });
 
-  // JSON.stringify renders NaN and Infinity as "null", so the message names a value the user never gave,
-  // e.g. `replicas: Number(process.env.REPLICAS)` with the variable unset reports "got null".
+  // Non-finite numbers are named as such, not as JSON's "null", so the message shows the value the user gave,
+  // e.g. `replicas: Number(process.env.REPLICAS)` with the variable unset reports "got NaN".
   test.each([[NaN, 'NaN'], [Infinity, 'Infinity']])('a non-finite number %p is shown as %s', (value, shown) => {
     expect(thrownMessage(() => check().integerAtLeast('replicas', value, 1))).toContain(`got ${shown}.`);
   });
@@ -86,7 +87,7 @@ describe('PropChecker.dnsLabel', () => {
       `Thing 'test/thing': name must be a DNS-1123 label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters); got "${value}". Use a name like "${suggestion}".`));
   });
 
-  // The suggestion is cut to 63 characters after the trailing "-" is trimmed, so it can end with "-" and is itself invalid.
+  // The suggestion is trimmed after it is cut to 63 characters, so it never ends with "-" and is a valid name itself.
   test('the suggestion for a long name is itself a DNS label', () => {
     const message = thrownMessage(() => check().dnsLabel('name', `${'a'.repeat(62)}_b`));
     const suggestion = /Use a name like "(.*)"\.$/.exec(message)![1];
@@ -209,8 +210,7 @@ describe('PropChecker.requestWithinLimit and parseQuantity', () => {
     expect(parseQuantity('1XB')).toBeNaN();
   });
 
-  // PropChecker.quantity accepts the exa suffix "E", but parseQuantity reads any suffix starting with "E" as an exponent:
-  // Number("1E") is NaN, so requestWithinLimit never fires for "E" quantities.
+  // A bare "E" is the exa suffix, not an exponent, so requestWithinLimit compares exa quantities like any other.
   test('parseQuantity("1E") is one exa', () => {
     expect(parseQuantity('1E')).toBe(1e18);
   });

@@ -4,10 +4,11 @@
  * Packs the library with `npm pack` (which compiles it), then, in temporary directories:
  * - installs the tarball into a copy of examples/consumer-app, compiles it with its own tsconfig
  *   (declarations of the package included: skipLibCheck is off), synthesizes it and validates the output
- *   with the validation functions of the installed package;
- * - compiles and runs the code of docs/consumer-guide.md (the README's "Use the constructs in your own app")
- *   in a fresh directory, against the packages the example installed; the guide's install commands are
- *   checked to name the same packages.
+ *   with the validation entry point of the installed package (`cdk8s-fastapi-nextjs/validation`);
+ * - compiles and runs the code of docs/consumer-guide.md in a fresh directory, against the packages the
+ *   example installed; the guide's install commands are checked to name the same packages;
+ * - installs the tarball with the three peer dependencies only, as an app that uses only the constructs does,
+ *   and checks that none of the validation's dependencies come with it.
  *
  * npm runs with --prefer-offline, so a warm npm cache makes the installs take seconds.
  */
@@ -76,7 +77,7 @@ function fencedBlocks(markdown: string, language: string): string[] {
 
 /** Validates from inside the consumer's tree, so the installed package (and its bundled schemas) is what runs. */
 function validateInstalled(appDir: string, manifestFile: string): { violations: { severity: string }[]; report: string } {
-  const script = `const p = require(${JSON.stringify(PACKAGE_NAME)});
+  const script = `const p = require(${JSON.stringify(`${PACKAGE_NAME}/validation`)});
     const violations = p.validateYamlFiles([${JSON.stringify(manifestFile)}]);
     process.stdout.write(JSON.stringify({ violations, report: p.formatReport(violations) }));`;
   return JSON.parse(run(process.execPath, ['-e', script], appDir));
@@ -97,17 +98,18 @@ beforeAll(() => {
 
 let exampleReady: Promise<string>;
 let guideReady: Promise<string>;
+let constructsOnlyReady: Promise<string>;
 
 beforeAll(() => {
   exampleReady = installExample();
   guideReady = followGuide();
-  // Neither may reject unobserved while the other is awaited.
-  exampleReady.catch(() => undefined);
-  guideReady.catch(() => undefined);
+  constructsOnlyReady = installConstructsOnly();
+  // None may reject unobserved while another is awaited.
+  for (const ready of [exampleReady, guideReady, constructsOnlyReady]) ready.catch(() => undefined);
 });
 
 afterAll(async () => {
-  await Promise.allSettled([exampleReady, guideReady]);
+  await Promise.allSettled([exampleReady, guideReady, constructsOnlyReady]);
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
@@ -122,6 +124,23 @@ async function installExample(): Promise<string> {
   await runAsync('npm', ['install', ...NPM_INSTALL_FLAGS], appDir);
   await runAsync(path.join(appDir, 'node_modules', '.bin', 'tsc'), ['-p', '.'], appDir);
   await runAsync(process.execPath, ['build/main.js'], appDir, { OUTDIR: 'out' });
+  return appDir;
+}
+
+/** The example's validation packages: what only `cdk8s-fastapi-nextjs/validation` needs. */
+const VALIDATION_PACKAGES = ['@kubernetes-models/apimachinery', 'ajv', 'ajv-formats', 'kubernetes-models', 'yaml'];
+const PEER_PACKAGES = ['cdk8s', 'cdk8s-plus-28', 'constructs'];
+
+/** An app with the tarball and the three peer dependencies only, installed and synthesizing one workload. */
+async function installConstructsOnly(): Promise<string> {
+  const example = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'package.json'), 'utf8'));
+  const appDir = path.join(work, 'constructs-only');
+  fs.mkdirSync(appDir);
+  const dependencies = Object.fromEntries([...PEER_PACKAGES].map((name) => [name, example.dependencies[name]]));
+  fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({
+    name: 'constructs-only', version: '1.0.0', private: true, dependencies: { ...dependencies, [PACKAGE_NAME]: `file:${tarball}` },
+  }));
+  await runAsync('npm', ['install', ...NPM_INSTALL_FLAGS], appDir);
   return appDir;
 }
 
@@ -213,6 +232,30 @@ describe('examples/consumer-app, installed from the tarball', () => {
   });
 });
 
+describe('an app that installs only the constructs', () => {
+  let appDir: string;
+
+  beforeAll(async () => {
+    appDir = await constructsOnlyReady;
+  });
+
+  test('gets none of the validation dependencies (npm ls --omit=dev)', () => {
+    const tree = run('npm', ['ls', '--omit=dev', '--all', '--parseable'], appDir);
+    const installed = tree.split('\n').map((line) => path.relative(appDir, line)).filter((line) => line !== '');
+    expect(installed).toEqual(expect.arrayContaining([`node_modules/${PACKAGE_NAME}`, 'node_modules/cdk8s-plus-28']));
+    expect(installed.filter((line) => /(^|\/)(ajv[^/]*|kubernetes-models|@kubernetes-models)(\/|$)/.test(line))).toEqual([]);
+  });
+
+  test('synthesizes a workload with them', () => {
+    const script = `const { App, Chart } = require('cdk8s');
+      const { FastApiBackend } = require(${JSON.stringify(PACKAGE_NAME)});
+      const chart = new Chart(new App(), 'app', { namespace: 'app' });
+      new FastApiBackend(chart, 'api', { image: 'api:v1' });
+      process.stdout.write(JSON.stringify(chart.toJson().map((object) => object.kind)));`;
+    expect(JSON.parse(run(process.execPath, ['-e', script], appDir))).toEqual(['ConfigMap', 'Deployment', 'Service']);
+  });
+});
+
 describe('docs/consumer-guide.md: its code compiled and run in a fresh directory', () => {
   let appDir: string;
 
@@ -222,25 +265,21 @@ describe('docs/consumer-guide.md: its code compiled and run in a fresh directory
 
   test('installs the same packages as the example, with the tarball npm pack writes', () => {
     const commands = fencedBlocks(fs.readFileSync(GUIDE, 'utf8'), 'sh').join('\n');
-    expect(commands).toContain(`npm install /path/to/${path.basename(tarball)} cdk8s cdk8s-plus-28 constructs`);
+    expect(commands).toContain(`npm install /path/to/${path.basename(tarball)} cdk8s cdk8s-plus-28 constructs\n`);
+    expect(commands).toContain(`npm install ${VALIDATION_PACKAGES.join(' ')}\n`);
     expect(commands).toContain('npm install --save-dev typescript@5.9 @types/node@20');
     const example = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'package.json'), 'utf8'));
-    expect(Object.keys(example.dependencies).sort()).toEqual(['cdk8s', PACKAGE_NAME, 'cdk8s-plus-28', 'constructs'].sort());
+    expect(Object.keys(example.dependencies).sort()).toEqual([...PEER_PACKAGES, PACKAGE_NAME, ...VALIDATION_PACKAGES].sort());
     expect(Object.keys(example.devDependencies).sort()).toEqual(['@types/node', 'typescript']);
     expect(example.devDependencies.typescript).toMatch(/^5\.9\./);
   });
 
-  test('the README carries the same code as the guide', () => {
-    const readmeFile = path.join(REPO, 'README.md');
-    const readme = fs.existsSync(readmeFile) ? fs.readFileSync(readmeFile, 'utf8') : '';
-    const start = readme.indexOf('## Use the constructs in your own app');
-    expect(start).toBeGreaterThan(-1);
-    const next = readme.slice(start + 3).search(/^## /m);
-    const section = next === -1 ? readme.slice(start) : readme.slice(start, start + 3 + next);
-    const guide = fs.readFileSync(GUIDE, 'utf8');
-    for (const language of ['sh', 'json', 'ts']) {
-      expect(fencedBlocks(section, language)).toEqual(fencedBlocks(guide, language));
-    }
+  test('the validation packages the example lists are the optional peer dependencies of the package, at the same ranges', () => {
+    const example = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'package.json'), 'utf8'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+    const optionalPeers = Object.keys(manifest.peerDependenciesMeta).filter((name) => manifest.peerDependenciesMeta[name].optional);
+    expect(optionalPeers.sort()).toEqual(VALIDATION_PACKAGES);
+    for (const name of VALIDATION_PACKAGES) expect(example.dependencies[name]).toBe(manifest.peerDependencies[name]);
   });
 
   test('compiles, synthesizes dist/my-app.k8s.yaml and reports no violations', () => {

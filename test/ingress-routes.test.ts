@@ -1,6 +1,7 @@
 import * as fs from 'fs';
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
-import { FastApiBackend, IngressRoutes, IngressRoutesProps, NextFrontend, PathMatch, RouteTarget, RoutingKind, RoutingMode } from '../lib';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { FastApiBackend, IngressRoutes, IngressRoutesProps, NextFrontend, PathMatch, RouteTarget, RoutingMode } from '../lib';
+import { k8s } from '../lib/k8s';
 import { chartWithoutNamespace, exactError, findObject, kinds, synth, testChart, validate } from './util';
 
 const LABELS = {
@@ -24,6 +25,11 @@ function routed(props: IngressRoutesProps = {}) {
   const { chart, api, web } = workloads();
   const routes = new IngressRoutes(chart, 'routes', { routes: [{ path: '/', target: web }, { path: '/api', target: api }], ...props });
   return { chart, api, web, routes, objects: () => synth(chart) };
+}
+
+/** A Service `legacy` (port 8080) that no construct of this package created. */
+function legacyService(chart: Chart): k8s.KubeService {
+  return new k8s.KubeService(chart, 'legacy', { metadata: { name: 'legacy' }, spec: { ports: [{ port: 8080 }], selector: { app: 'legacy' } } });
 }
 
 /** Builds routes in a fresh chart with the two workloads; for error tests. */
@@ -55,7 +61,9 @@ describe('IngressRoutes in ingress mode (default)', () => {
     expect(routes.name).toBe('routes');
     expect(routes.namespace).toBe('test');
     expect(routes.host).toBeUndefined();
-    expect(routes.mode.kind).toBe(RoutingKind.INGRESS);
+    expect(routes.ingress).toBeDefined();
+    expect([routes.istioGateway, routes.virtualService, routes.httpRoute]).toEqual([undefined, undefined, undefined]);
+    expect(routes.mode.sidecarInjection).toBe(false);
     expect(routes.mode.sourceNamespace).toBe('ingress-nginx');
   });
 
@@ -140,13 +148,24 @@ describe('route order and addRoute', () => {
     expect(() => validate(App.of(chart) as App)).not.toThrow();
   });
 
-  test('a route to a Service by name and port', () => {
-    const { chart } = workloads();
+  test('a route to a Service the constructs did not create', () => {
+    const chart = testChart();
+    const legacy = legacyService(chart);
     const routes = new IngressRoutes(chart, 'routes');
-    routes.addRoute('/api', RouteTarget.fromServiceName('api', 8000, 'test'));
-    expect(RouteTarget.fromServiceName('api', 8000, 'test')).toEqual({ serviceName: 'api', servicePort: 8000, serviceNamespace: 'test' });
-    expect(findObject(synth(chart), 'Ingress').spec.rules[0].http.paths[0].backend).toEqual({ service: { name: 'api', port: { number: 8000 } } });
+    routes.addRoute('/legacy', RouteTarget.fromService(legacy, 8080));
+    expect(RouteTarget.fromService(legacy, 8080)).toEqual({ service: legacy, serviceName: 'legacy', servicePort: 8080, serviceNamespace: 'test' });
+    expect(findObject(synth(chart), 'Ingress').spec.rules[0].http.paths[0].backend).toEqual({ service: { name: 'legacy', port: { number: 8080 } } });
     expect(() => validate(App.of(chart) as App)).not.toThrow();
+  });
+
+  test('RouteTarget.fromService takes a v1 Service with a namespace only', () => {
+    const chart = testChart();
+    const configMap = new k8s.KubeConfigMap(chart, 'settings', { metadata: { name: 'settings' } });
+    expect(() => RouteTarget.fromService(configMap, 80)).toThrow(exactError(
+      `RouteTarget.fromService: 'test/settings' must be a v1 Service; got v1 ConfigMap. Pass a KubeService, or the apiObject of a cdk8s-plus Service.`));
+    const unplaced = new k8s.KubeService(chartWithoutNamespace(), 'legacy', { spec: { ports: [{ port: 80 }] } });
+    expect(() => RouteTarget.fromService(unplaced, 80)).toThrow(
+      /^RouteTarget\.fromService: 'test\/legacy' must have a namespace; got undefined\. Give the Service a namespace, or its chart one\.$/);
   });
 });
 
@@ -177,7 +196,8 @@ describe('IngressRoutes in Istio mode', () => {
         { name: 'root', match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: 'web.test.svc.cluster.local', port: { number: 3000 } } }] },
       ],
     });
-    expect(routes.mode.kind).toBe(RoutingKind.ISTIO);
+    expect([routes.ingress, routes.httpRoute]).toEqual([undefined, undefined]);
+    expect(routes.mode.sidecarInjection).toBe(true);
     expect(routes.mode.sourceNamespace).toBe('istio-system');
   });
 
@@ -222,7 +242,9 @@ describe('IngressRoutes in Gateway API mode', () => {
         { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'web', port: 3000 }] },
       ],
     });
-    expect(routes.mode.kind).toBe(RoutingKind.GATEWAY_API);
+    expect(routes.httpRoute).toBeDefined();
+    expect([routes.ingress, routes.istioGateway, routes.virtualService]).toEqual([undefined, undefined, undefined]);
+    expect(routes.mode.sidecarInjection).toBe(false);
     expect(routes.mode.sourceNamespace).toBe('gateway-system');
   });
 
@@ -343,8 +365,8 @@ describe('IngressRoutes errors at construction', () => {
   });
 
   test('a route to an invalid port', () => {
-    const { routes } = routed();
-    expect(() => routes.addRoute('/x', RouteTarget.fromServiceName('api', 0, 'test'))).toThrow(exactError(
+    const { routes, api } = routed();
+    expect(() => routes.addRoute('/x', RouteTarget.fromService(api.service, 0))).toThrow(exactError(
       `IngressRoutes 'test/routes': route "/x" servicePort must be a port number from 1 to 65535; got 0. Use a whole number in 1-65535, e.g. 8000.`));
   });
 
@@ -364,32 +386,27 @@ describe('IngressRoutes errors when the app validates', () => {
     expect(() => synth(chart)).toThrow(expected);
   });
 
-  test('a route to a Service that is not in the app', () => {
+  test('a route to a Service of another app', () => {
     const { chart } = workloads();
-    new IngressRoutes(chart, 'routes', { routes: [{ path: '/', target: RouteTarget.fromServiceName('frontend', 3000, 'test') }] });
+    const elsewhere = legacyService(new Chart(Testing.app(), 'elsewhere', { namespace: 'test' }));
+    new IngressRoutes(chart, 'routes', { routes: [{ path: '/', target: RouteTarget.fromService(elsewhere, 8080) }] });
     expect(() => validate(App.of(chart) as App)).toThrow(exactError('Validation failed with the following errors:\n'
-      + `  [test/routes] IngressRoutes 'test/routes': route "/" points at Service "test/frontend", which is not in the app; known Services: test/api, test/web. Route to a Service the app defines.`));
-  });
-
-  test('a route to a Service when the app has none', () => {
-    const chart = testChart();
-    new IngressRoutes(chart, 'routes', { routes: [{ path: '/', target: RouteTarget.fromServiceName('web', 3000, 'test') }] });
-    expect(() => validate(App.of(chart) as App)).toThrow(/'test\/routes': route "\/" points at Service "test\/web", which is not in the app; known Services: none\. Route to a Service the app defines\.$/);
+      + `  [test/routes] IngressRoutes 'test/routes': route "/" points at Service "test/legacy" of another app ('elsewhere/legacy'). Route to a Service of this app.`));
   });
 
   test('a route to a port the Service does not have', () => {
-    const { chart } = workloads();
-    new IngressRoutes(chart, 'routes', { routes: [{ path: '/api', target: RouteTarget.fromServiceName('api', 80, 'test') }] });
+    const { chart, api } = workloads();
+    new IngressRoutes(chart, 'routes', { routes: [{ path: '/api', target: RouteTarget.fromService(api.service, 80) }] });
     expect(() => validate(App.of(chart) as App)).toThrow(exactError('Validation failed with the following errors:\n'
       + `  [test/routes] IngressRoutes 'test/routes': route "/api" points at port 80 of Service "api", which has ports 8000. Use one of them.`));
   });
 
   test('every bad route is reported', () => {
-    const { chart } = workloads();
+    const { chart, api, web } = workloads();
     new IngressRoutes(chart, 'routes', {
       routes: [
-        { path: '/api', target: RouteTarget.fromServiceName('api', 80, 'test') },
-        { path: '/', target: RouteTarget.fromServiceName('frontend', 3000, 'test') },
+        { path: '/api', target: RouteTarget.fromService(api.service, 80) },
+        { path: '/', target: RouteTarget.fromService(web.service, 80) },
       ],
     });
     const message = (() => { try { validate(App.of(chart) as App); return ''; } catch (error) { return (error as Error).message; } })();
@@ -399,22 +416,24 @@ describe('IngressRoutes errors when the app validates', () => {
     ]);
   });
 
-  test('finds Services in other charts of the app', () => {
+  test('routes to Services in other charts of the app', () => {
     const { chart } = workloads();
     const other = new Chart(App.of(chart) as App, 'other', { namespace: 'test' });
-    new IngressRoutes(other, 'routes', { routes: [{ path: '/', target: RouteTarget.fromServiceName('web', 3000, 'test') }] });
+    const legacy = legacyService(other);
+    new IngressRoutes(chart, 'routes', { routes: [{ path: '/', target: RouteTarget.fromService(legacy, 8080) }] });
     expect(() => validate(App.of(chart) as App)).not.toThrow();
   });
 
-  // findServices caches the app's Services in a WeakMap on the first validation (Testing.synth of a chart validates too),
-  // so a Service added afterwards is reported as "not in the app" by every later validation.
-  test('a Service added after an earlier synth is found', () => {
+  // Validation runs on every synth (Testing.synth of a chart validates too); a later synth sees what was added since.
+  test('a route added after an earlier synth is checked and written', () => {
     const { chart, api } = workloads();
     const routes = new IngressRoutes(chart, 'routes', { routes: [{ path: '/api', target: api }] });
     synth(chart);
     const admin = new FastApiBackend(chart, 'admin', { image: 'todo-backend:v1' });
     routes.addRoute('/admin', admin);
-    expect(() => validate(App.of(chart) as App)).not.toThrow();
+    expect(findObject(synth(chart), 'Ingress').spec.rules[0].http.paths.map((path: { path: string }) => path.path)).toEqual(['/admin', '/api']);
+    routes.addRoute('/metrics', RouteTarget.fromService(admin.service, 9090));
+    expect(() => validate(App.of(chart) as App)).toThrow(/route "\/metrics" points at port 9090 of Service "admin", which has ports 8000\./);
   });
 
   test('nothing is written when validation fails', () => {

@@ -2,6 +2,7 @@
  * The package's public API (lib/index.ts): exactly the listed names are exported, and every
  * exported interface documents each property, with `@default` on every optional one.
  */
+import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as ts from 'typescript';
 import * as lib from '../lib';
@@ -12,9 +13,8 @@ const INDEX = path.join(__dirname, '..', 'build', 'lib', 'index.d.ts');
 /** The values consumers can import at run time; types are checked by the documentation test below. */
 const RUNTIME_EXPORTS = [
   'AppNamespace', 'AppNetworkPolicies', 'BackendMode', 'FastApiBackend', 'ImagePullPolicy', 'IngressRoutes', 'MANAGED_BY',
-  'NextFrontend', 'NextFrontendMode', 'PathMatch', 'PodSecurityLevel', 'RouteTarget', 'RoutingKind', 'RoutingMode',
+  'NextFrontend', 'NextFrontendMode', 'PathMatch', 'PodSecurityLevel', 'RouteTarget', 'RoutingMode',
   'ServiceType', 'SqlitePersistence', 'WebWorkload', 'selectorLabels', 'standardLabels', 'topologyDiagram',
-  'formatReport', 'hasErrors', 'summarize', 'validateManifests', 'validateYamlFiles',
 ];
 
 /** Interfaces the package returns rather than takes: an absent property has no default to document. */
@@ -35,7 +35,7 @@ function publicApi(): { checker: ts.TypeChecker; exports: ts.Symbol[] } {
 }
 
 describe('public API', () => {
-  test('exports exactly the constructs, their helpers, the topology function and the validation functions at run time', () => {
+  test('exports exactly the constructs, their helpers and the topology function at run time (validation is its own entry point)', () => {
     expect(Object.keys(lib).sort()).toEqual([...RUNTIME_EXPORTS].sort());
   });
 
@@ -68,4 +68,23 @@ describe('public API', () => {
       expect(names).not.toContain(internal);
     }
   });
+
+  test('loading the constructs loads none of the dependencies of the validation entry point', () => {
+    expect(validationDependenciesLoadedBy(`require(${JSON.stringify(path.join(BUILD, 'index.js'))});`)).toEqual([]);
+    // The probe can see them: validating does load them.
+    const validation = JSON.stringify(path.join(BUILD, 'validation', 'index.js'));
+    expect(validationDependenciesLoadedBy(`require(${validation}).validateYamlFiles([${JSON.stringify(path.join(__dirname, 'validation', 'fixtures', 'good.yaml'))}]);`))
+      .toEqual(expect.arrayContaining([expect.stringContaining(`${path.sep}yaml${path.sep}`), expect.stringContaining(`${path.sep}kubernetes-models${path.sep}`)]));
+  });
 });
+
+const BUILD = path.join(__dirname, '..', 'build', 'lib');
+
+/** The files of the validation's own dependencies that a fresh Node.js process has loaded after running `code`. */
+function validationDependenciesLoadedBy(code: string): string[] {
+  const prefixes = ['ajv', 'ajv-formats', 'yaml', 'kubernetes-models', '@kubernetes-models'].map((name) => path.join(__dirname, '..', 'node_modules', name) + path.sep);
+  const script = `${code}
+    const prefixes = ${JSON.stringify(prefixes)};
+    process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((file) => prefixes.some((prefix) => file.startsWith(prefix)))));`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+}

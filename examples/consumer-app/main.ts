@@ -3,13 +3,19 @@
  * the todo app in the library's main.ts: a shop with two FastAPI backends (`api` and `worker-api`) and a
  * statically exported Next.js site behind one Gateway API HTTPRoute, in an environment of its own.
  *
- *   npm install && npm run synth      writes dist/staging.k8s.yaml (OUTDIR=... to write elsewhere)
+ *   npm install && npm run synth      writes dist/staging.k8s.yaml (OUTDIR=... to write elsewhere) and checks it
+ *
+ * The offline checks come from the package's second entry point, `cdk8s-fastapi-nextjs/validation`, whose
+ * dependencies (ajv, ajv-formats, yaml, kubernetes-models, @kubernetes-models/apimachinery) this app lists
+ * itself: an app that uses only the constructs installs none of them.
  */
+import * as path from 'path';
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   AppNamespace, AppNetworkPolicies, FastApiBackend, IngressRoutes, NextFrontend, NextFrontendMode, RoutingMode,
 } from 'cdk8s-fastapi-nextjs';
+import { formatReport, hasErrors, validateYamlFiles } from 'cdk8s-fastapi-nextjs/validation';
 
 /** What differs between this app's environments. */
 export interface ShopEnvironment {
@@ -71,7 +77,11 @@ export class ShopChart extends Chart {
 }
 
 if (require.main === module) {
-  const app = new App({ outdir: process.env.OUTDIR ?? 'dist' });
+  const outdir = process.env.OUTDIR ?? 'dist';
+  const app = new App({ outdir });
   new ShopChart(app, STAGING);
   app.synth();
+  const violations = validateYamlFiles([path.join(outdir, `${STAGING.name}.k8s.yaml`)]);
+  console.log(formatReport(violations));
+  if (hasErrors(violations)) process.exitCode = 1;
 }

@@ -2,7 +2,8 @@
  * Checks the API server makes beyond the OpenAPI schema, found missing by sending the same bad
  * manifests to a real API server (test/cluster/admission.test.ts): object names and port ranges.
  */
-import { asList, asRecord, isKind } from './objects';
+import { asList, asRecord } from '../json-access';
+import { isKind } from './objects';
 import { fieldPath, indexPath } from './paths';
 import { findPodTemplate, listContainers } from './pod-templates';
 import { RULES } from './rules';

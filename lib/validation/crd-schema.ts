@@ -1,8 +1,8 @@
+import { isRecord } from '../json-access';
 import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import gatewayApiBundle from './crd-schemas/gateway.networking.k8s.io.json';
 import istioNetworkingBundle from './crd-schemas/networking.istio.io.json';
-import { isRecord } from './paths';
 import { SchemaError } from './schema-findings';
 
 /** One kind of a CRD bundle: the versions that share one openAPIV3Schema. */

@@ -1,5 +1,6 @@
+import { isRecord } from '../json-access';
 import fieldTreeJson from './k8s-fields/k8s-1.28-fields.json';
-import { fieldPath, indexPath, isRecord } from './paths';
+import { fieldPath, indexPath } from './paths';
 import { unknownFieldFinding } from './schema-findings';
 import { Finding } from './types';
 

@@ -1,5 +1,7 @@
 /** Per-object hygiene rules: container resources, probes, image tags, and Secrets without data. */
-import { asRecord, isKind } from './objects';
+import { asRecord } from '../json-access';
+import { isKind } from './objects';
+import { imageTagProblem } from '../image-reference';
 import { fieldPath } from './paths';
 import { ContainerRef, findPodTemplate, listContainers } from './pod-templates';
 import { RULES } from './rules';
@@ -88,14 +90,4 @@ function checkImageTag(ref: ContainerRef): Finding[] {
     message: `${ref.label} uses ${problem === 'latest' ? 'the :latest tag' : 'an untagged image'} (${image})`,
     fix: 'Pin the image to a version tag or a digest (name@sha256:...); :latest is only allowed where allowLatestImages is set (local environments).',
   }];
-}
-
-/** Why an image reference is not pinned: `latest`, `untagged`, or undefined when it is pinned. */
-export function imageTagProblem(image: string): 'latest' | 'untagged' | undefined {
-  if (image.includes('@')) return undefined;
-  const lastSlash = image.lastIndexOf('/');
-  const lastColon = image.lastIndexOf(':');
-  // A colon before the last slash belongs to a registry port (localhost:5000/app), not a tag.
-  if (lastColon <= lastSlash) return 'untagged';
-  return image.slice(lastColon + 1) === 'latest' ? 'latest' : undefined;
 }

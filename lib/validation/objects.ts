@@ -1,4 +1,4 @@
-import { isRecord } from './paths';
+import { asRecord, asString } from '../json-access';
 import { KubeObject } from './types';
 
 /** The identity of a manifest object, read defensively (manifests may be malformed). */
@@ -9,21 +9,6 @@ export interface ObjectIdentity {
   readonly version?: string;
   readonly name?: string;
   readonly namespace?: string;
-}
-
-/** Returns `value` when it is a non-empty string. */
-export function asString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** Returns `value` when it is a list, otherwise an empty list. */
-export function asList(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-/** Returns `value` when it is a plain object, otherwise an empty object. */
-export function asRecord(value: unknown): Record<string, unknown> {
-  return isRecord(value) ? value : {};
 }
 
 /** Reads apiVersion, kind, group, version, name and namespace of an object. */

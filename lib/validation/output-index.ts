@@ -1,4 +1,6 @@
-import { asList, asRecord, asString, identify, isKind } from './objects';
+import { asList, asRecord, asString } from '../json-access';
+import { identify, isKind } from './objects';
+import { serviceKey } from '../route-target';
 import { findPodTemplate } from './pod-templates';
 import { KubeObject } from './types';
 
@@ -39,11 +41,6 @@ export function buildOutputIndex(objects: readonly KubeObject[], externalNamespa
     if (pod !== undefined) podLabels.push({ namespace, labels: pod.labels });
   }
   return { createdNamespaces, externalNamespaces: new Set(externalNamespaces), services, podLabels };
-}
-
-/** The key of a Service in {@link OutputIndex.services}. */
-export function serviceKey(namespace: string | undefined, name: string): string {
-  return `${namespace ?? ''}/${name}`;
 }
 
 /** True when objects may live in (and routes may point into) `namespace`. */

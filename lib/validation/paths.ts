@@ -1,3 +1,5 @@
+import { isRecord } from '../json-access';
+
 /**
  * Field paths in the notation the reports use: `spec.template.spec.containers[0].image`,
  * with keys that are not plain identifiers quoted: `metadata.annotations["app.kubernetes.io/name"]`.
@@ -32,9 +34,4 @@ export function fromJsonPointer(pointer: string, data: unknown): string {
     }
   }
   return path;
-}
-
-/** True for plain objects (not arrays, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,8 +4,8 @@
  * Kubernetes 1.28 cluster. Every control checks the pod-level fields, containers,
  * initContainers and ephemeralContainers.
  */
-import { asList, asRecord, asString } from './objects';
-import { fieldPath, indexPath, isRecord } from './paths';
+import { asList, asRecord, asString, isRecord } from '../json-access';
+import { fieldPath, indexPath } from './paths';
 import { ContainerRef, PodTemplateRef, findPodTemplate, listContainers } from './pod-templates';
 import { RULES } from './rules';
 import { Finding, KubeObject, RuleDefinition } from './types';

@@ -1,5 +1,6 @@
-import { asList, asRecord, asString, identify, labelsOf } from './objects';
-import { fieldPath, indexPath, isRecord } from './paths';
+import { asList, asRecord, asString, isRecord } from '../json-access';
+import { identify, labelsOf } from './objects';
+import { fieldPath, indexPath } from './paths';
 import { KubeObject } from './types';
 
 /** Which list of a pod spec a container comes from. */

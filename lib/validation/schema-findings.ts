@@ -1,4 +1,5 @@
-import { fieldPath, fromJsonPointer, isRecord } from './paths';
+import { isRecord } from '../json-access';
+import { fieldPath, fromJsonPointer } from './paths';
 import { RULES } from './rules';
 import { Finding } from './types';
 

@@ -1,4 +1,5 @@
-import { asRecord, asString, identify, isKind } from './objects';
+import { asRecord, asString } from '../json-access';
+import { identify, isKind } from './objects';
 import { OutputIndex } from './output-index';
 import { RULES } from './rules';
 import { Finding, KubeObject } from './types';

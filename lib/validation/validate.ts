@@ -1,9 +1,9 @@
+import { isRecord } from '../json-access';
 import { checkObjectName, checkPortRanges } from './api-rules';
 import { checkContainerHygiene, checkSecretData } from './hygiene';
 import { checkNamespace } from './namespaces';
 import { describeObject } from './objects';
 import { OutputIndex, buildOutputIndex } from './output-index';
-import { isRecord } from './paths';
 import { checkPodSecurity } from './pod-security';
 import { checkRoutes } from './routes';
 import { RULES, isSkipped } from './rules';

@@ -1,5 +1,5 @@
 import { ValidationOptions, validateManifests } from '../../lib/validation';
-import { imageTagProblem } from '../../lib/validation/hygiene';
+import { imageTagProblem } from '../../lib/image-reference';
 import { Manifest, baseOutput, container, deployment, errors, namespace, service, violation, warnings, workload } from './helpers';
 
 const C0 = 'spec.template.spec.containers[0]';

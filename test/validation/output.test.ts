@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import * as fs from 'fs';
-import { ALL_RULES, formatReport, validateManifests, validateYamlFiles } from '../../lib/validation';
+import { formatReport, validateManifests, validateYamlFiles } from '../../lib/validation';
+import { ALL_RULES } from '../../lib/validation/rules';
 import { errors } from './helpers';
 
 const FIXTURES = path.join(__dirname, 'fixtures');

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type * as cdk8sPlugins from 'cdk8s-cli/lib/plugins/validation';
-import { ManifestValidationPlugin } from '../../lib/validation';
+import { ManifestValidationPlugin } from '../../lib/validation/plugin';
 
 // The runtime entry point is the package export `cdk8s-cli/plugins`; its types live under lib/ (node10 resolution ignores exports).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
