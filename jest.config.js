@@ -1,5 +1,7 @@
 /**
- * Type checking and the build run once in `npm test` (tsc -b tsconfig.test.json); ts-jest only transpiles.
+ * `npm test`: needs Node and npm only. Type checking and the build run once (tsc -b tsconfig.test.json); ts-jest
+ * only transpiles. The suites that need more (a control plane built with Go, shellcheck, python3) are
+ * `npm run test:cluster` (test/cluster/jest.config.js).
  * Two workers on two cores: several suites mostly wait on child processes (helm, kubectl, typedoc, npm).
  */
 module.exports = {
@@ -10,5 +12,6 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
   },
+  testPathIgnorePatterns: ['/node_modules/', ...require('./test/cluster/suites')],
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
 };

@@ -292,7 +292,7 @@ describe('production', () => {
 
   test('routes through an HTTPRoute attached to the shared Gateway, docs not exposed', () => {
     const route = findObject(objects(), 'HTTPRoute');
-    expect(route.spec.parentRefs).toEqual([{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }]);
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'gateway-system', sectionName: 'https' }]);
     expect(route.spec.rules.map((rule: any) => `${rule.matches[0].path.value} -> ${rule.backendRefs[0].name}`)).toEqual(['/health -> todo-backend', '/api -> todo-backend', '/ -> todo-frontend']);
   });
 

@@ -221,8 +221,13 @@ function renderHttpRoute(routes: RouteSet, options: GatewayApiModeOptions): gate
   return new HttpRoute(routes.scope, 'http-route', {
     metadata: metadata(routes, routes.name),
     spec: Lazy.any({
+      // The values the CRD defaults (parent group and kind, backend group, kind and weight) are written out:
+      // a server-side apply of the route then matches what the API server stored instead of conflicting with it.
       produce: (): gatewayApi.HttpRouteSpec => ({
-        parentRefs: [{ name: options.gatewayName, namespace: options.gatewayNamespace, sectionName: options.sectionName }],
+        parentRefs: [{
+          group: 'gateway.networking.k8s.io', kind: 'Gateway',
+          name: options.gatewayName, namespace: options.gatewayNamespace, sectionName: options.sectionName,
+        }],
         hostnames: routes.host ? [routes.host] : undefined,
         rules: routes.routes().map((route) => ({
           matches: [{
@@ -231,7 +236,7 @@ function renderHttpRoute(routes: RouteSet, options: GatewayApiModeOptions): gate
               value: route.path,
             },
           }],
-          backendRefs: [{ name: route.target.serviceName, port: route.target.servicePort }],
+          backendRefs: [{ group: '', kind: 'Service', name: route.target.serviceName, port: route.target.servicePort, weight: 1 }],
         })),
       }),
     }),

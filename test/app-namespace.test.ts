@@ -87,7 +87,7 @@ describe('AppNamespace options', () => {
       apiVersion: 'v1',
       kind: 'ResourceQuota',
       metadata: { name: 'todo-quota', namespace: 'todo', labels: LABELS },
-      spec: { hard: { 'requests.cpu': '2', 'requests.memory': '2Gi', 'limits.cpu': '8', 'limits.memory': '8Gi', 'pods': 20, 'persistentvolumeclaims': 0 } },
+      spec: { hard: { 'requests.cpu': '2', 'requests.memory': '2Gi', 'limits.cpu': '8', 'limits.memory': '8Gi', 'pods': '20', 'persistentvolumeclaims': '0' } },
     });
   });
 

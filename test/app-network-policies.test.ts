@@ -124,7 +124,7 @@ describe('AppNetworkPolicies', () => {
     new AppNetworkPolicies(chart, 'policies', { routes, workloads: [api, web] });
     const output = policiesOf(synth(chart));
     expect(output['api-from-routing'].spec.ingress[0].from).toEqual([namespaceNamed('envoy-gateway-system')]);
-    expect(findObject(synth(chart), 'HTTPRoute').spec.parentRefs).toEqual([{ name: 'public', namespace: 'gateway-system' }]);
+    expect(findObject(synth(chart), 'HTTPRoute').spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'gateway-system' }]);
   });
 
   test('a custom ingress controller namespace', () => {

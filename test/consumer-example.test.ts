@@ -215,7 +215,7 @@ describe('examples/consumer-app, installed from the tarball', () => {
     }
 
     const route = manifests.find((object) => object.kind === 'HTTPRoute')!;
-    expect(route.spec.parentRefs).toEqual([{ name: 'shared', namespace: 'gateway-system' }]);
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shared', namespace: 'gateway-system' }]);
     expect(route.spec.rules.map((rule: any) => [rule.matches[0].path.value, rule.backendRefs[0].name, rule.backendRefs[0].port])).toEqual([
       ['/jobs', 'worker-api', 8000], ['/api', 'api', 8000], ['/', 'site', 80],
     ]);

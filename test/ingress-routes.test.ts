@@ -234,12 +234,12 @@ describe('IngressRoutes in Gateway API mode', () => {
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
     expect(route.metadata).toEqual({ name: 'routes', namespace: 'test', labels: LABELS });
     expect(route.spec).toEqual({
-      parentRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }],
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'gateway-system', sectionName: 'https' }],
       hostnames: ['todo.example.com'],
       rules: [
-        { matches: [{ path: { type: 'Exact', value: '/health' } }], backendRefs: [{ name: 'api', port: 8000 }] },
-        { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'api', port: 8000 }] },
-        { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'web', port: 3000 }] },
+        { matches: [{ path: { type: 'Exact', value: '/health' } }], backendRefs: [{ group: '', kind: 'Service', name: 'api', port: 8000, weight: 1 }] },
+        { matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ group: '', kind: 'Service', name: 'api', port: 8000, weight: 1 }] },
+        { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ group: '', kind: 'Service', name: 'web', port: 3000, weight: 1 }] },
       ],
     });
     expect(routes.httpRoute).toBeDefined();
@@ -251,7 +251,7 @@ describe('IngressRoutes in Gateway API mode', () => {
   test('without host, namespace or section: only the Gateway name', () => {
     const { routes, objects } = routed({ mode: RoutingMode.gatewayApi({ gatewayName: 'public' }) });
     const route = findObject(objects(), 'HTTPRoute');
-    expect(route.spec.parentRefs).toEqual([{ name: 'public' }]);
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public' }]);
     expect(route.spec.hostnames).toBeUndefined();
     expect(routes.mode.sourceNamespace).toBeUndefined();
   });

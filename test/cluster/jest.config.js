@@ -4,11 +4,14 @@
  */
 const path = require('path');
 
+const suites = require('./suites');
+
 module.exports = {
   rootDir: path.resolve(__dirname, '..', '..'),
   testEnvironment: 'node',
   maxWorkers: 1,
-  testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
+  roots: ['<rootDir>/test'],
+  testRegex: suites.map((suite) => `${suite.replace('<rootDir>/', '').replace(/[.]/g, '\\.')}${suite.endsWith('/') ? '.*\\.test\\.ts' : ''}$`),
   transform: {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
   },
