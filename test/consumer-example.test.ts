@@ -128,7 +128,7 @@ async function installExample(): Promise<string> {
 }
 
 /** The example's validation packages: what only `cdk8s-fastapi-nextjs/validation` needs. */
-const VALIDATION_PACKAGES = ['@kubernetes-models/apimachinery', 'ajv', 'ajv-formats', 'kubernetes-models', 'yaml'];
+const VALIDATION_PACKAGES = ['@bufbuild/cel', '@bufbuild/protobuf', '@kubernetes-models/apimachinery', 'ajv', 'ajv-formats', 'kubernetes-models', 'yaml'];
 const PEER_PACKAGES = ['cdk8s', 'cdk8s-plus-28', 'constructs'];
 
 /** An app with the tarball and the three peer dependencies only, installed and synthesizing one workload. */

@@ -12,6 +12,7 @@ export const RULES = {
   schemaUnknownKind: rule('schema/unknown-kind', 'The apiVersion belongs to a known API group, but the kind/version does not exist in it.'),
   schemaInvalid: rule('schema/invalid', 'A field value violates the schema of its apiVersion/kind.'),
   schemaUnknownField: rule('schema/unknown-field', 'A field name is not in the schema (misspelled or unsupported).'),
+  schemaCelRule: rule('schema/cel-rule', 'A value breaks a CEL rule (x-kubernetes-validations) of its CRD schema.'),
   schemaObjectName: rule('schema/object-name', 'metadata.name has the format the API server requires for the kind (DNS subdomain, or DNS label for Namespaces and Services).'),
   schemaPortRange: rule('schema/port-range', 'Container and Service ports are from 1 to 65535.'),
   schemaNotChecked: rule('schema/not-checked', 'No offline schema exists for the object, so it was not schema-checked.', 'warning'),

@@ -1,3 +1,4 @@
+import { checkCelRules } from './cel-rules';
 import { CRD_GROUPS, lookupCrd, validateWithCrd } from './crd-schema';
 import { FIELD_TREE_KUBERNETES_VERSION, OBJECT_META_TYPE, builtInKindsOfGroup, findUnknownFields, isBuiltInGroup, rootTypeOf } from './field-tree';
 import { loadModel, validateObjectMeta, validateWithModel } from './kubernetes-models-schema';
@@ -24,6 +25,7 @@ export function checkSchema(object: KubeObject): Finding[] {
   if (crd.status === 'found') {
     const schemaName = `${apiVersion} ${kind} (CRD schema)`;
     findings.push(...findingsFromSchemaErrors(validateWithCrd(crd.validate(), object), object, schemaName));
+    findings.push(...celRuleFindings(crd.entry.schema, object, schemaName));
     findings.push(...checkCustomResourceMetadata(object, schemaName));
   } else if (crd.status === 'missing') {
     findings.push(notChecked(`no offline CRD schema for ${apiVersion} ${kind}; available: ${crd.available.join(', ')}`));
@@ -48,6 +50,15 @@ function checkBuiltInKind(object: KubeObject, apiVersion: string, kind: string, 
     findings.push(...findingsFromSchemaErrors(validateWithModel(model, object), object, schemaName));
   }
   return findings;
+}
+
+function celRuleFindings(schema: unknown, object: KubeObject, schemaName: string): Finding[] {
+  return checkCelRules(schema, object).map((violation) => ({
+    rule: RULES.schemaCelRule,
+    field: violation.field,
+    message: `${violation.message} (CEL rule of ${schemaName}: ${violation.rule})`,
+    fix: 'Change the value so that the rule holds; the API server evaluates the same rule and refuses the object.',
+  }));
 }
 
 function checkCustomResourceMetadata(object: KubeObject, schemaName: string): Finding[] {

@@ -149,8 +149,25 @@ describe('schema: Istio and Gateway API (bundled CRD schemas)', () => {
     expect(errors(validate([...baseOutput(), bad]))).toEqual([
       violation('schema/invalid', 'HTTPRoute app/backend', 'spec.rules[0].backendRefs[0].port'),
       violation('schema/invalid', 'HTTPRoute app/backend', 'spec.rules[0].matches[0].path.type'),
+      violation('schema/cel-rule', 'HTTPRoute app/backend', 'spec.rules[0].matches[0].path'),
       violation('hygiene/httproute-backend', 'HTTPRoute app/backend', 'spec.rules[0].backendRefs[0].port'),
     ]);
+  });
+
+  test.each([
+    ['a relative path', { type: 'PathPrefix', value: 'api' }, "value must be an absolute path and start with '/'"],
+    ['a double slash', { type: 'Exact', value: '/api//v1' }, "must not contain '//'"],
+    ['a fragment', { type: 'PathPrefix', value: '/api#top' }, "must not contain '#'"],
+  ])('the CEL rules of the CRD are evaluated: %s in an HTTPRoute path is refused, as the API server does', (_name, path, message) => {
+    const bad = httpRoute();
+    bad.spec.rules[0].matches = [{ path }];
+    const found = errors(validate([...baseOutput(), bad]));
+    expect(new Set(found.map((v) => `${v.rule} ${v.field}`))).toEqual(new Set(['schema/cel-rule spec.rules[0].matches[0].path']));
+    expect(found.some((v) => v.message.includes(message))).toBe(true);
+  });
+
+  test('CEL rules that hold report nothing, and update-only rules (oldSelf) are not applied to a new object', () => {
+    expect(errors(validate([...baseOutput(), httpRoute()]))).toEqual([]);
   });
 
   test('a Gateway API Gateway and GatewayClass are schema-checked; GatewayClass is cluster-scoped', () => {
