@@ -137,7 +137,7 @@ describe('cluster-up.sh', () => {
     expect(node.image).toBe(NODE_IMAGE);
 
     const helmArgs = (release: string, chart: string, extra: string[]) =>
-      `helm --kube-context kind-todo upgrade --install ${release} ${chart} --namespace istio-system --version 1.24.6 --wait --timeout 2m${extra.length ? ' ' + extra.join(' ') : ''}`;
+      `helm --kube-context kind-todo upgrade --install ${release} ${chart} --namespace istio-system --version 1.30.4 --wait --timeout 2m${extra.length ? ' ' + extra.join(' ') : ''}`;
     expect(sb.lines().slice(3)).toEqual([
       'kubectl --context kind-todo create namespace istio-system --dry-run=client -o yaml',
       'kubectl --context kind-todo apply -f -',
