@@ -25,22 +25,41 @@ export interface OutputIndex {
   readonly externalNamespaces: ReadonlySet<string>;
   /** Services by `namespace/name` (namespace empty when unset). */
   readonly services: ReadonlyMap<string, readonly ServicePortInfo[]>;
-  readonly podLabels: readonly PodLabels[];
+  /** Pod templates by namespace and one of their labels (see {@link labelKey}), so a selector looks up its candidates. */
+  readonly podsByLabel: ReadonlyMap<string, readonly PodLabels[]>;
 }
 
 /** Indexes the objects of one output (one environment's manifests). */
 export function buildOutputIndex(objects: readonly KubeObject[], externalNamespaces: readonly string[] = []): OutputIndex {
   const createdNamespaces = new Set<string>();
   const services = new Map<string, ServicePortInfo[]>();
-  const podLabels: PodLabels[] = [];
+  const podsByLabel = new Map<string, PodLabels[]>();
   for (const object of objects) {
     const { name, namespace } = identify(object);
     if (isKind(object, '', 'Namespace') && name !== undefined) createdNamespaces.add(name);
     if (isKind(object, '', 'Service') && name !== undefined) services.set(serviceKey(namespace, name), servicePorts(object));
     const pod = findPodTemplate(object);
-    if (pod !== undefined) podLabels.push({ namespace, labels: pod.labels });
+    if (pod === undefined) continue;
+    const entry = { namespace, labels: pod.labels };
+    for (const [key, value] of Object.entries(pod.labels)) {
+      const indexKey = labelKey(namespace, key, value);
+      const pods = podsByLabel.get(indexKey);
+      if (pods === undefined) podsByLabel.set(indexKey, [entry]);
+      else pods.push(entry);
+    }
   }
-  return { createdNamespaces, externalNamespaces: new Set(externalNamespaces), services, podLabels };
+  return { createdNamespaces, externalNamespaces: new Set(externalNamespaces), services, podsByLabel };
+}
+
+/** Whether any pod template in `namespace` carries every label of `selector`: one lookup, not a scan of the output. */
+export function anyPodMatches(index: OutputIndex, namespace: string | undefined, selector: ReadonlyArray<[string, unknown]>): boolean {
+  const candidates = selector.map(([key, value]) => index.podsByLabel.get(labelKey(namespace, key, String(value))) ?? []);
+  const fewest = candidates.reduce((best, list) => (list.length < best.length ? list : best));
+  return fewest.some((pod) => selector.every(([key, value]) => pod.labels[key] === value));
+}
+
+function labelKey(namespace: string | undefined, key: string, value: string): string {
+  return `${namespace ?? ''}\u0000${key}=${value}`;
 }
 
 /** True when objects may live in (and routes may point into) `namespace`. */

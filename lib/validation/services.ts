@@ -1,6 +1,6 @@
 import { asRecord, asString } from '../json-access';
 import { identify, isKind } from './objects';
-import { OutputIndex } from './output-index';
+import { OutputIndex, anyPodMatches } from './output-index';
 import { RULES } from './rules';
 import { Finding, KubeObject } from './types';
 
@@ -12,8 +12,7 @@ export function checkServiceSelector(object: KubeObject, index: OutputIndex): Fi
   // Services without a selector (manual Endpoints, ExternalName) select no pods on purpose.
   if (selector.length === 0 || asString(spec.type) === 'ExternalName') return [];
   const { namespace } = identify(object);
-  const matches = index.podLabels.some((pod) => pod.namespace === namespace && selector.every(([key, value]) => pod.labels[key] === value));
-  if (matches) return [];
+  if (anyPodMatches(index, namespace, selector)) return [];
   const wanted = selector.map(([key, value]) => `${key}=${String(value)}`).join(', ');
   return [{
     rule: RULES.hygieneServiceSelector,
