@@ -11,11 +11,13 @@
 # Node image published with kind v0.32.0 (its default image, pinned by digest).
 TODO_KIND_NODE_IMAGE="kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5"
 TODO_K8S_VERSION="v1.36.4"
-TODO_INGRESS_NGINX_VERSION="${TODO_INGRESS_NGINX_VERSION:-controller-v1.11.3}"
+# ingress-nginx is retired (March 2026); v1.15.1 is its last release, tested up to Kubernetes 1.35. The
+# Gateway API routing mode (production) is the path that stays supported.
+TODO_INGRESS_NGINX_VERSION="${TODO_INGRESS_NGINX_VERSION:-controller-v1.15.1}"
 TODO_INGRESS_NGINX_KIND_MANIFEST="https://raw.githubusercontent.com/kubernetes/ingress-nginx/${TODO_INGRESS_NGINX_VERSION}/deploy/static/provider/kind/deploy.yaml"
-# Istio 1.30 supports Kubernetes 1.32-1.36 (1.24, whose CRDs the cdk8s imports and the offline
-# validation were generated from, stops at 1.31); the networking.istio.io/v1 fields the app uses are
-# the same in both.
+# Istio 1.30 supports Kubernetes 1.32-1.36; 1.24, whose CRDs the cdk8s imports and the offline
+# validation were generated from, stops at 1.31. The app uses only networking.istio.io/v1 Gateway and
+# VirtualService fields that exist in both.
 TODO_ISTIO_VERSION="${TODO_ISTIO_VERSION:-1.30.4}"
 TODO_ISTIO_HELM_REPO="https://istio-release.storage.googleapis.com/charts"
 

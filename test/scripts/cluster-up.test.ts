@@ -6,7 +6,7 @@ import { Sandbox, SCRIPTS_DIR } from './helpers';
 const NODE_IMAGE =
   'kindest/node:v1.36.1@sha256:3489c7674813ba5d8b1a9977baea8a6e553784dab7b84759d1014dbd78f7ebd5';
 const INGRESS_NGINX =
-  'https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.11.3/deploy/static/provider/kind/deploy.yaml';
+  'https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.15.1/deploy/static/provider/kind/deploy.yaml';
 const KIND_CONFIG = path.join(SCRIPTS_DIR, 'kind', 'kind-config.yaml');
 const KIND_CONFIG_HOSTPATH = path.join(SCRIPTS_DIR, 'kind', 'kind-config-hostpath.yaml');
 
