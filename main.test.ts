@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ENVIRONMENTS, TodoChart, buildApp, environmentLines, optionsFromEnv, selectEnvironments } from './main';
+import { ENVIRONMENTS, TodoChart, buildApp, environmentLines, optionsFromEnv, selectEnvironments, synthValidated } from './main';
 import { version } from './package.json';
 import { formatReport, validateManifests } from './lib/validation';
 import { Manifest, findObject, kinds, mainContainer, podSpecs } from './test/util';
@@ -338,6 +338,23 @@ describe('a deliberately broken construct', () => {
       'hygiene/service-selector Service todo-local/todo-frontend spec.selector',
     ]);
     expect(violations.every((violation) => violation.severity === 'error' && violation.fix.length > 0)).toBe(true);
+  });
+
+  test('synthValidated writes nothing when a chart has an error, and every manifest when none has', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-validated-'));
+    try {
+      const broken = buildApp({ environments: ['local', 'minikube'], outdir });
+      (broken.charts[0] as TodoChart).backend.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
+      const rejected = synthValidated(broken);
+      expect(rejected.written).toBe(false);
+      expect(rejected.violations.map((violation) => `${violation.file} ${violation.rule}`)).toEqual(['local.k8s.yaml pss-restricted/privileged']);
+      expect(fs.readdirSync(outdir)).toEqual([]);
+      const accepted = synthValidated(buildApp({ environments: ['local', 'minikube'], outdir }));
+      expect(accepted).toEqual({ violations: [], written: true });
+      expect(fs.readdirSync(outdir).sort()).toEqual(['local.k8s.yaml', 'minikube.k8s.yaml']);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -32,7 +32,7 @@ Options:
   --context CONTEXT    kubectl context (default: kind-todo, or todo for minikube)
   -h, --help           show this help
 
-The cluster itself stays; see scripts/README.md to delete it.
+The cluster itself stays; docs/local-clusters.md says how to delete it.
 EOF
 }
 

@@ -41,7 +41,7 @@ handle_option() {
 parse_args "$@"
 
 
-[ -f "$ENV_FILE" ] || die "no env file at $ENV_FILE; create it with KEY=VALUE lines (see scripts/README.md)"
+[ -f "$ENV_FILE" ] || die "no env file at $ENV_FILE; create it with KEY=VALUE lines (see docs/local-clusters.md)"
 ENV_FILE="$(cd "$(dirname "$ENV_FILE")" && pwd)/$(basename "$ENV_FILE")"
 
 require_tool kubectl

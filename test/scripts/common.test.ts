@@ -132,6 +132,15 @@ describe('the environments come from the cdk8s app (node build/main.js --print-e
   ].join('\\n') + '\\n');
 }
 `;
+  /** Runs body with a sandbox and removes the sandbox afterwards. */
+  function withSandbox(sb: Sandbox, body: (sb: Sandbox) => void): void {
+    try {
+      body(sb);
+    } finally {
+      sb.cleanup();
+    }
+  }
+
   function stagingSandbox(): Sandbox {
     const sb = new Sandbox({ ownBuild: true });
     fs.mkdirSync(path.join(sb.root, 'build'));
@@ -141,8 +150,7 @@ describe('the environments come from the cdk8s app (node build/main.js --print-e
   }
 
   test('namespace, Secret, labels and cluster tool of an environment are the app\'s', () => {
-    const sb = stagingSandbox();
-    try {
+    withSandbox(stagingSandbox(), (sb) => {
       sb.rule({ tool: 'kubectl', match: 'get namespace', exit: 1, stderr: 'NotFound\n' });
       const res = sb.run('create-secret.sh', ['--env', 'staging', '--restart']);
       expect(res.status).toBe(0);
@@ -153,39 +161,30 @@ describe('the environments come from the cdk8s app (node build/main.js --print-e
         'kubectl --context todo apply -f -',
         'kubectl --context todo -n acme-staging rollout restart deployment -l app.kubernetes.io/part-of=acme',
       ]);
-    } finally {
-      sb.cleanup();
-    }
+    });
   });
 
   test('the laptop environments are the app\'s environments with a cluster tool', () => {
-    const sb = stagingSandbox();
-    try {
+    withSandbox(stagingSandbox(), (sb) => {
       const unknown = sb.run('deploy.sh', ['--env', 'local']);
       expect(unknown.status).toBe(2);
       expect(unknown.stderr).toContain("unknown environment 'local' (allowed here: staging)");
       const notLaptop = sb.run('deploy.sh', ['--env', 'prod']);
       expect(notLaptop.status).toBe(2);
       expect(notLaptop.stderr).toContain("environment 'prod' is not handled by these laptop scripts (allowed here: staging)");
-    } finally {
-      sb.cleanup();
-    }
+    });
   });
 
   test('with this repository\'s app: local, local-istio and minikube', () => {
-    const sb = new Sandbox();
-    try {
+    withSandbox(new Sandbox(), (sb) => {
       const res = sb.run('cleanup.sh', ['--env', 'nowhere']);
       expect(res.status).toBe(2);
       expect(res.stderr).toContain("unknown environment 'nowhere' (allowed here: local local-istio minikube)");
-    } finally {
-      sb.cleanup();
-    }
+    });
   });
 
   test('an app compiled before main.ts changed is compiled again first (node_modules/.bin/tsc -b)', () => {
-    const sb = stagingSandbox();
-    try {
+    withSandbox(stagingSandbox(), (sb) => {
       const tsc = path.join(sb.root, 'node_modules', '.bin', 'tsc');
       fs.mkdirSync(path.dirname(tsc), { recursive: true });
       fs.writeFileSync(tsc, `#!/usr/bin/env bash\necho "tsc $*" >>"${path.join(sb.dir, 'tsc-calls')}"\ntouch build/main.js\n`, { mode: 0o755 });
@@ -196,21 +195,16 @@ describe('the environments come from the cdk8s app (node build/main.js --print-e
       expect(fs.readFileSync(path.join(sb.dir, 'tsc-calls'), 'utf8')).toBe('tsc -b\n');
       expect(res.stderr).toContain('compiling the cdk8s app (tsc -b) to read its environments');
       expect(res.output).toContain('(Host: staging.acme.test)');
-    } finally {
-      sb.cleanup();
-    }
+    });
   });
 
   test('without a build or node_modules the scripts say to run npm ci; --help needs neither', () => {
-    const sb = new Sandbox({ ownBuild: true });
-    try {
+    withSandbox(new Sandbox({ ownBuild: true }), (sb) => {
       const res = sb.run('deploy.sh', ['--env', 'local']);
       expect(res.status).toBe(1);
       expect(res.stderr).toContain("the environments come from the cdk8s app in " + sb.root + ", which is not built; run 'npm ci' there first");
       expect(sb.calls()).toEqual([]);
       expect(sb.run('deploy.sh', ['--help']).status).toBe(0);
-    } finally {
-      sb.cleanup();
-    }
+    });
   });
 });
