@@ -1,5 +1,9 @@
 import { App, Chart, JsonPatch, Testing, Yaml } from 'cdk8s';
-import { ENVIRONMENTS, TodoChart, buildApp, optionsFromEnv, selectEnvironments } from './main';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ENVIRONMENTS, TodoChart, buildApp, environmentLines, optionsFromEnv, selectEnvironments, synthValidated } from './main';
 import { version } from './package.json';
 import { formatReport, validateManifests } from './lib/validation';
 import { Manifest, findObject, kinds, mainContainer, podSpecs } from './test/util';
@@ -335,6 +339,23 @@ describe('a deliberately broken construct', () => {
     ]);
     expect(violations.every((violation) => violation.severity === 'error' && violation.fix.length > 0)).toBe(true);
   });
+
+  test('synthValidated writes nothing when a chart has an error, and every manifest when none has', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-validated-'));
+    try {
+      const broken = buildApp({ environments: ['local', 'minikube'], outdir });
+      (broken.charts[0] as TodoChart).backend.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
+      const rejected = synthValidated(broken);
+      expect(rejected.written).toBe(false);
+      expect(rejected.violations.map((violation) => `${violation.file} ${violation.rule}`)).toEqual(['local.k8s.yaml pss-restricted/privileged']);
+      expect(fs.readdirSync(outdir)).toEqual([]);
+      const accepted = synthValidated(buildApp({ environments: ['local', 'minikube'], outdir }));
+      expect(accepted).toEqual({ violations: [], written: true });
+      expect(fs.readdirSync(outdir).sort()).toEqual(['local.k8s.yaml', 'minikube.k8s.yaml']);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('app wiring', () => {
@@ -374,3 +395,63 @@ describe('app wiring', () => {
 function deploymentOf(chart: Chart): Manifest {
   return findObject(Testing.synth(chart) as Manifest[], 'Deployment', 'todo-backend');
 }
+
+describe('--print-env: the settings the scripts in scripts/ read', () => {
+  /** environmentLines as a map: environment -> key -> value. */
+  function printed(names: string[] = environmentNames): Record<string, Record<string, string>> {
+    const result: Record<string, Record<string, string>> = {};
+    for (const line of environmentLines(selectEnvironments(names)).split('\n').filter((l) => l !== '')) {
+      const [, name, key, value] = /^(\S+) (\S+) (.*)$/.exec(line)!;
+      (result[name] ??= {})[key] = value;
+    }
+    return result;
+  }
+
+  test('name exactly the laptop environments and the cluster tool that runs each', () => {
+    const providers = Object.fromEntries(Object.entries(printed()).map(([name, values]) => [name, values.provider]));
+    expect(providers).toEqual({ 'local': 'kind', 'local-istio': 'kind', 'minikube': 'minikube', 'production': '' });
+  });
+
+  test.each(environmentNames)('%s: namespace, labels, Secret, claim, hostPath and Istio are what the synthesized objects use', (environment) => {
+    const values = printed()[environment];
+    const objects = output(environment);
+    const backend = deployment(environment, 'todo-backend');
+    expect(findObject(objects, 'Namespace').metadata.name).toBe(values.namespace);
+    for (const object of objects) {
+      expect(object.metadata.labels).toMatchObject({ 'app.kubernetes.io/part-of': values.part_of });
+      if (object.metadata.namespace) expect(object.metadata.labels!['app.kubernetes.io/instance']).toBe(values.instance);
+    }
+    expect(mainContainer(backend).envFrom).toContainEqual({ secretRef: { name: values.secret, optional: values.secret_optional === 'true' } });
+    const claims = objects.filter((object) => object.kind === 'PersistentVolumeClaim').map((claim) => claim.metadata.name);
+    expect(claims).toEqual(values.database === 'sqlite' ? [values.claim] : []);
+    const hostPaths = objects.filter((object) => object.kind === 'PersistentVolume').map((volume) => volume.spec.hostPath.path);
+    expect(hostPaths).toEqual(values.host_path ? [values.host_path] : []);
+    expect(kinds(objects).includes('VirtualService')).toBe(values.istio === 'true');
+  });
+
+  test('the host is the routes\' host, or for routes that answer on any host the name a browser uses', () => {
+    expect(findObject(output('local'), 'Ingress', 'todo').spec.rules[0].host).toBe(printed().local.host);
+    expect(findObject(output('minikube'), 'Ingress', 'todo').spec.rules[0].host).toBe(printed().minikube.host);
+    expect(findObject(output('local-istio'), 'VirtualService').spec.hosts).toEqual(['*']);
+    expect(printed()['local-istio'].host).toBe('todo.localhost');
+  });
+
+  test('node build/main.js --print-env ENV prints that environment only and writes no manifest', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'print-env-'));
+    try {
+      const run = spawnSync('node', [path.join(__dirname, 'build', 'main.js'), '--print-env', 'minikube'], { cwd, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: '' } });
+      expect(run.status).toBe(0);
+      expect(run.stdout).toBe(environmentLines([ENVIRONMENTS.minikube]));
+      expect(fs.readdirSync(cwd)).toEqual([]);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  test('an unknown environment is an error that lists the known ones (exit 2)', () => {
+    const run = spawnSync('node', [path.join(__dirname, 'build', 'main.js'), '--print-env', 'nowhere'], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('unknown environment "nowhere". Use one of local, local-istio, minikube, production');
+  });
+});

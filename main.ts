@@ -59,6 +59,16 @@ export interface EnvironmentSettings {
   readonly pinnedImages: boolean;
   /** The image tag used when IMAGE_TAG is not set. */
   readonly defaultImageTag: string;
+  /** The laptop cluster the scripts in `scripts/` create and deploy to; undefined: not a laptop environment (the scripts refuse it). */
+  readonly localCluster?: LocalClusterSettings;
+}
+
+/** How the scripts in `scripts/` run an environment on a laptop. */
+export interface LocalClusterSettings {
+  /** The tool that runs the cluster. */
+  readonly provider: 'kind' | 'minikube';
+  /** The host name a browser and the smoke test use when the routes answer on any host. @default - the environment's host */
+  readonly browserHost?: string;
 }
 
 /** The name of the Secret the user creates with `kubectl create secret generic todo-secrets ...`. */
@@ -66,59 +76,59 @@ export const APP_SECRET_NAME = 'todo-secrets';
 /** `app.kubernetes.io/part-of` of every object. */
 export const PART_OF = 'todo';
 
-const localTag = `v${packageVersion}-local`;
+/** What every laptop environment shares: API docs exposed, AI mocked, none of production's safeguards, a local tag. */
+const laptopDefaults = {
+  exposeApiDocs: true,
+  backendMode: BackendMode.DUMMY,
+  disruptionBudgets: false,
+  networkPolicies: false,
+  pinnedImages: false,
+  defaultImageTag: `v${packageVersion}-local`,
+} as const;
+
+/** What the kind environments add: SQLite and the mocked AI need no Secret; one pod each. */
+const kindDefaults = {
+  secretOptional: true,
+  backend: { replicas: 1 },
+  frontend: { replicas: 1 },
+} as const;
 
 /** The environments, by name. `local` is what `npx cdk8s synth` writes with no settings. */
 export const ENVIRONMENTS: Record<string, EnvironmentSettings> = {
   'local': {
+    ...laptopDefaults,
+    ...kindDefaults,
     name: 'local',
     description: 'kind: SQLite on a retained PVC, 1 backend + 1 frontend, nginx Ingress on todo.localhost, AI in mock mode',
     namespace: 'todo-local',
     host: 'todo.localhost',
     routing: RoutingMode.ingress(),
-    exposeApiDocs: true,
     database: { kind: 'sqlite', storage: { claimName: 'todo-data', retainingStorageClass: { provisioner: 'rancher.io/local-path' } } },
-    backendMode: BackendMode.DUMMY,
-    secretOptional: true,
-    backend: { replicas: 1 },
-    frontend: { replicas: 1 },
-    disruptionBudgets: false,
-    networkPolicies: false,
-    pinnedImages: false,
-    defaultImageTag: localTag,
+    localCluster: { provider: 'kind' },
   },
   'local-istio': {
+    ...laptopDefaults,
+    ...kindDefaults,
     name: 'local-istio',
     description: 'kind with Istio: SQLite on a hostPath volume (/tmp/aiq-storage), Istio Gateway + VirtualService, sidecar injection, AI in mock mode',
     namespace: 'todo-local-istio',
     routing: RoutingMode.istio(),
-    exposeApiDocs: true,
     database: { kind: 'sqlite', storage: { claimName: 'todo-data', hostPath: '/tmp/aiq-storage' } },
-    backendMode: BackendMode.DUMMY,
-    secretOptional: true,
-    backend: { replicas: 1 },
-    frontend: { replicas: 1 },
-    disruptionBudgets: false,
-    networkPolicies: false,
-    pinnedImages: false,
-    defaultImageTag: localTag,
+    // The Gateway answers on any host; kind maps the host's port 80 to it, and browsers send *.localhost to 127.0.0.1.
+    localCluster: { provider: 'kind', browserHost: 'todo.localhost' },
   },
   'minikube': {
+    ...laptopDefaults,
     name: 'minikube',
     description: 'minikube: external PostgreSQL through the Secret, 2-4 backend and 2-4 frontend pods (HPA), nginx Ingress on todo.local',
     namespace: 'todo-minikube',
     host: 'todo.local',
     routing: RoutingMode.ingress(),
-    exposeApiDocs: true,
     database: { kind: 'external' },
-    backendMode: BackendMode.DUMMY,
     secretOptional: false,
     backend: { autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 80 } },
     frontend: { autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 80 } },
-    disruptionBudgets: false,
-    networkPolicies: false,
-    pinnedImages: false,
-    defaultImageTag: localTag,
+    localCluster: { provider: 'minikube' },
   },
   'production': {
     name: 'production',
@@ -671,11 +681,54 @@ The SQLite claim {{ .Values.persistence.claimName }} is kept by helm uninstall (
 {{- end }}
 `;
 
+/**
+ * What the scripts in `scripts/` need to know about environments, one setting a line:
+ * `<environment> <key> <value>`, the value being the rest of the line (possibly empty, never a newline).
+ * Keys: `provider` (kind or minikube; empty: not a laptop environment), `namespace`, `host` (where a browser
+ * reaches the app), `part_of` and `instance` (the labels every object carries), `secret` and `secret_optional`,
+ * `database` (sqlite or external), `claim` and `host_path` (SQLite's claim and hostPath, else empty),
+ * `istio` (true when the routes need Istio). Printed by `node build/main.js --print-env [ENV...]`.
+ */
+export function environmentLines(environments: EnvironmentSettings[]): string {
+  return environments.flatMap((settings) => {
+    const storage = settings.database.kind === 'sqlite' ? settings.database.storage : undefined;
+    if (storage && !storage.claimName) throw new Error(`Environment '${settings.name}': the scripts need database.storage.claimName`);
+    const values: Record<string, string | boolean> = {
+      provider: settings.localCluster?.provider ?? '',
+      namespace: settings.namespace,
+      host: settings.host ?? settings.localCluster?.browserHost ?? '',
+      part_of: PART_OF,
+      instance: settings.namespace,
+      secret: settings.secretName ?? APP_SECRET_NAME,
+      secret_optional: settings.secretOptional,
+      database: settings.database.kind,
+      claim: storage?.claimName ?? '',
+      host_path: storage?.hostPath ?? '',
+      istio: settings.routing.sidecarInjection,
+    };
+    return Object.entries(values).map(([key, value]) => {
+      const line = `${settings.name} ${key} ${value}`;
+      if (/[\r\n]/.test(line)) throw new Error(`Environment '${settings.name}': ${key} must fit on one line; got ${JSON.stringify(value)}`);
+      return `${line}\n`;
+    });
+  }).join('');
+}
+
 if (require.main === module) {
-  const { violations, written } = synthValidated(buildApp(optionsFromEnv(process.env)));
-  if (violations.length > 0) console.error(formatReport(violations));
-  if (!written) {
-    console.error(`Validation failed (${summarize(violations)}): nothing was written. Fix the objects above and synthesize again.`);
-    process.exitCode = 2;
+  if (process.argv[2] === '--print-env') {
+    const names = process.argv.slice(3);
+    try {
+      process.stdout.write(environmentLines(selectEnvironments(names.length > 0 ? names : ['all'])));
+    } catch (error) {
+      console.error((error as Error).message);
+      process.exitCode = 2;
+    }
+  } else {
+    const { violations, written } = synthValidated(buildApp(optionsFromEnv(process.env)));
+    if (violations.length > 0) console.error(formatReport(violations));
+    if (!written) {
+      console.error(`Validation failed (${summarize(violations)}): nothing was written. Fix the objects above and synthesize again.`);
+      process.exitCode = 2;
+    }
   }
 }

@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 usage() {
   cat <<EOF
-Usage: $(basename "$0") [--env local|local-istio] [--output-dir DIR] [--context CONTEXT]
+Usage: $(basename "$0") [--env ENV] [--output-dir DIR] [--context CONTEXT]
 
 Back up $TODO_DB_PATH from the running backend pod while the app keeps serving:
 1. in the pod, Python's sqlite3 backup API copies the live database into a consistent
@@ -16,7 +16,8 @@ Back up $TODO_DB_PATH from the running backend pod while the app keeps serving:
 The result (integrity, row counts, checksum) is printed. No sqlite3 binary is needed.
 
 Options:
-  --env ENV           local (default) or local-istio (minikube uses PostgreSQL: use pg_dump)
+  --env ENV           a laptop environment of main.ts that keeps its data in SQLite
+                      (default: local; with an external database use pg_dump)
   --output-dir DIR    where to write the backup (default: backups/ at the project root;
                       env TODO_BACKUP_DIR)
   --context CONTEXT   kubectl context (default: kind-todo)
@@ -24,41 +25,24 @@ Options:
 EOF
 }
 
-ENV_NAME=${TODO_ENV:-local}
 OUTPUT_DIR=${TODO_BACKUP_DIR:-$TODO_ROOT/backups}
-CONTEXT=""
 
-while [ $# -gt 0 ]; do
+handle_option() {
   case "$1" in
-    -h | --help)
-      usage
-      exit 0
-      ;;
-    --*=*)
-      opt=${1%%=*} value=${1#*=}
-      shift
-      set -- "$opt" "$value" ${1+"$@"}
-      continue
-      ;;
-    --env) need_value "$1" "${2-}"; ENV_NAME=$2; shift 2 ;;
-    --output-dir) need_value "$1" "${2-}"; OUTPUT_DIR=$2; shift 2 ;;
-    --context) need_value "$1" "${2-}"; CONTEXT=$2; shift 2 ;;
-    *) usage_error "unknown argument: $1" ;;
+    --output-dir) takes_value "$@"; OUTPUT_DIR=$2 ;;
+    --context) context_option "$@" ;;
+    *) return 1 ;;
   esac
-done
+}
+parse_args "$@"
 
-if [ "$ENV_NAME" = minikube ]; then
-  usage_error "the minikube environment keeps its data in external PostgreSQL (DATABASE_URL); back it up with pg_dump"
-fi
-validate_env "$ENV_NAME" local local-istio
-select_context "$ENV_NAME" "$CONTEXT"
-NAMESPACE=$(env_namespace "$ENV_NAME")
+require_sqlite "back it up with pg_dump"
 require_tool kubectl
 
 # Runs in the backend container: python3 - SRC DST. Prints key=value lines only.
-PY_BACKUP=$(
+PY_BACKUP="$TODO_PY_SQLITE
+$(
   cat <<'PY'
-import hashlib, os, sqlite3, sys
 src, dst = sys.argv[1], sys.argv[2]
 if not os.path.exists(src):
     sys.stderr.write("database file not found: %s\n" % src)
@@ -68,26 +52,18 @@ target = sqlite3.connect(dst)
 source.backup(target)  # online backup API: a consistent snapshot while the app keeps writing
 source.close()
 target.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file, no -wal needed
-integrity = target.execute("PRAGMA integrity_check").fetchone()[0]
-tables = [r[0] for r in target.execute(
-    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-rows = ",".join("%s:%d" % (t, target.execute('SELECT COUNT(*) FROM "%s"' % t.replace('"', '""')).fetchone()[0])
-                for t in tables)
 target.close()
-digest = hashlib.sha256()
-with open(dst, "rb") as f:
-    for chunk in iter(lambda: f.read(1 << 20), b""):
-        digest.update(chunk)
+integrity, rows = check(dst)
 print("integrity=%s" % integrity)
-print("sha256=%s" % digest.hexdigest())
+print("sha256=%s" % sha256(dst))
 print("bytes=%d" % os.path.getsize(dst))
 print("rows=%s" % rows)
 PY
-)
+)"
 
-POD=$(kube -n "$NAMESPACE" get pods -l "$TODO_BACKEND_SELECTOR" --field-selector=status.phase=Running \
+POD=$(kube -n "$ENV_NAMESPACE" get pods -l "$TODO_BACKEND_SELECTOR" --field-selector=status.phase=Running \
   -o jsonpath='{.items[0].metadata.name}' 2>/dev/null || true)
-[ -n "$POD" ] || die "no running backend pod ($TODO_BACKEND_SELECTOR) in $NAMESPACE (context $TODO_KUBE_CONTEXT)"
+[ -n "$POD" ] || die "no running backend pod ($TODO_BACKEND_SELECTOR) in $ENV_NAMESPACE (context $TODO_KUBE_CONTEXT)"
 
 TS=$(date -u +%Y%m%dT%H%M%SZ)
 REMOTE="$(dirname "$TODO_DB_PATH")/.backup-$TS.sqlite3"
@@ -101,16 +77,16 @@ on_exit() {
   local rc=$?
   rm -f "$PARTIAL"
   if [ "$REMOTE_CREATED" = 1 ]; then
-    kube -n "$NAMESPACE" exec "$POD" -c "$TODO_BACKEND_CONTAINER" -- rm -f "$REMOTE" >/dev/null 2>&1 ||
+    kube -n "$ENV_NAMESPACE" exec "$POD" -c "$TODO_BACKEND_CONTAINER" -- rm -f "$REMOTE" >/dev/null 2>&1 ||
       warn "could not remove $REMOTE from pod $POD"
   fi
   exit "$rc"
 }
 trap on_exit EXIT
 
-log "backing up $TODO_DB_PATH from pod $POD in $NAMESPACE (online, sqlite3 backup API)"
+log "backing up $TODO_DB_PATH from pod $POD in $ENV_NAMESPACE (online, sqlite3 backup API)"
 REMOTE_CREATED=1
-REPORT=$(kube -n "$NAMESPACE" exec "$POD" -c "$TODO_BACKEND_CONTAINER" -- \
+REPORT=$(kube -n "$ENV_NAMESPACE" exec "$POD" -c "$TODO_BACKEND_CONTAINER" -- \
   python3 -c "$PY_BACKUP" "$TODO_DB_PATH" "$REMOTE") || die "the backup inside pod $POD failed"
 
 report_value() { printf '%s\n' "$REPORT" | sed -n "s/^$1=//p" | sed -n 1p; }
@@ -121,7 +97,7 @@ ROWS=$(report_value rows)
 [ -n "$REMOTE_SHA" ] || die "the backup in pod $POD reported no checksum"
 
 log "copying the snapshot to $OUT"
-kube -n "$NAMESPACE" exec "$POD" -c "$TODO_BACKEND_CONTAINER" -- cat "$REMOTE" >"$PARTIAL" ||
+kube -n "$ENV_NAMESPACE" exec "$POD" -c "$TODO_BACKEND_CONTAINER" -- cat "$REMOTE" >"$PARTIAL" ||
   die "copying the snapshot out of pod $POD failed"
 LOCAL_SHA=$(file_sha256 "$PARTIAL")
 if [ "$LOCAL_SHA" != "$REMOTE_SHA" ]; then

@@ -21,7 +21,8 @@ repository. With IMAGE_REGISTRY set, the images are named IMAGE_REGISTRY/todo-ba
 Options:
   --backend DIR      build context of the backend (holds its Dockerfile)
   --frontend DIR     build context of the frontend (holds its Dockerfile)
-  --env ENV          local (default), local-istio or minikube: which cluster to load into
+  --env ENV          a laptop environment of main.ts (default: local):
+                     which cluster to load into
   --tag TAG          use this tag as is
   --local-tag        use v<version>-local instead of the commit
   --no-load          only build (and record the tag), do not load into a cluster
@@ -33,7 +34,6 @@ cluster; env TODO_STATE_DIR changes .cache).
 EOF
 }
 
-ENV_NAME=${TODO_ENV:-local}
 BACKEND_DIR=""
 FRONTEND_DIR=""
 TAG=""
@@ -41,37 +41,26 @@ LOCAL_TAG=0
 LOAD=1
 NAME=""
 
-while [ $# -gt 0 ]; do
+handle_option() {
   case "$1" in
-    -h | --help)
-      usage
-      exit 0
-      ;;
-    --*=*)
-      opt=${1%%=*} value=${1#*=}
-      shift
-      set -- "$opt" "$value" ${1+"$@"}
-      continue
-      ;;
-    --backend) need_value "$1" "${2-}"; BACKEND_DIR=$2; shift 2 ;;
-    --frontend) need_value "$1" "${2-}"; FRONTEND_DIR=$2; shift 2 ;;
-    --env) need_value "$1" "${2-}"; ENV_NAME=$2; shift 2 ;;
-    --tag) need_value "$1" "${2-}"; TAG=$2; shift 2 ;;
-    --local-tag) LOCAL_TAG=1; shift ;;
-    --no-load) LOAD=0; shift ;;
-    --name) need_value "$1" "${2-}"; NAME=$2; shift 2 ;;
-    *) usage_error "unknown argument: $1" ;;
+    --backend) takes_value "$@"; BACKEND_DIR=$2 ;;
+    --frontend) takes_value "$@"; FRONTEND_DIR=$2 ;;
+    --tag) takes_value "$@"; TAG=$2 ;;
+    --local-tag) LOCAL_TAG=1 ;;
+    --no-load) LOAD=0 ;;
+    --name) takes_value "$@"; NAME=$2 ;;
+    *) return 1 ;;
   esac
-done
+}
+parse_args "$@"
 
-validate_env "$ENV_NAME"
 [ -n "$BACKEND_DIR" ] || usage_error "--backend DIR is required"
 [ -n "$FRONTEND_DIR" ] || usage_error "--frontend DIR is required"
 if [ -n "$NAME" ]; then
   TODO_KIND_CLUSTER=$NAME
   TODO_MINIKUBE_PROFILE=$NAME
 fi
-PROVIDER=$(env_provider "$ENV_NAME")
+PROVIDER=$ENV_PROVIDER
 
 for dir in "$BACKEND_DIR" "$FRONTEND_DIR"; do
   [ -d "$dir" ] || die "no such directory: $dir"
@@ -132,7 +121,7 @@ if [ "$LOAD" = 1 ]; then
   esac
 fi
 
-TAG_FILE=$(image_tag_file "$ENV_NAME")
+TAG_FILE=$(image_tag_file)
 mkdir -p "$(dirname "$TAG_FILE")"
 printf '%s\n' "$TAG" >"$TAG_FILE"
 log "images ready: $BACKEND_IMAGE, $FRONTEND_IMAGE"

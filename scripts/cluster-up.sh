@@ -11,23 +11,25 @@ Usage: $(basename "$0") [--env ENV] [options]
 Create (or reuse) the local Kubernetes 1.36 cluster for ENV, install the routing layer
 that ENV needs at a pinned version, and wait until it is ready.
 
-  local        kind cluster "todo" (scripts/kind/kind-config.yaml: node labelled
-               ingress-ready=true, host ports 80/443) + ingress-nginx ${TODO_INGRESS_NGINX_VERSION}
-               (kind provider manifest).
-  local-istio  kind cluster "todo" (scripts/kind/kind-config-hostpath.yaml: host ports
-               80/443 -> gateway NodePorts, extraMounts for the hostPath volume) + Istio
-               ${TODO_ISTIO_VERSION} with the CNI node agent (Helm charts base, cni, istiod
-               with pilot.cni.enabled=true, gateway), so Pod Security "restricted" holds.
-  minikube     minikube profile "todo" (Kubernetes ${TODO_K8S_VERSION}) with the ingress and
-               metrics-server addons.
+What ENV needs comes from its settings in main.ts (provider, routing, storage):
+  kind, Ingress routing (local): kind cluster "todo" (scripts/kind/kind-config.yaml: node
+      labelled ingress-ready=true, host ports 80/443) + ingress-nginx ${TODO_INGRESS_NGINX_VERSION}
+      (kind provider manifest).
+  kind, Istio routing and hostPath storage (local-istio): kind cluster "todo"
+      (scripts/kind/kind-config-hostpath.yaml: host ports 80/443 -> gateway NodePorts,
+      extraMounts for the hostPath volume) + Istio ${TODO_ISTIO_VERSION} with the CNI node agent
+      (Helm charts base, cni, istiod with pilot.cni.enabled=true, gateway), so Pod Security
+      "restricted" holds.
+  minikube (minikube): minikube profile "todo" (Kubernetes ${TODO_K8S_VERSION}) with the ingress
+      and metrics-server addons.
 
 Options:
-  --env ENV            local (default), local-istio or minikube
+  --env ENV            a laptop environment of main.ts (default: local)
   --name NAME          kind cluster name / minikube profile (default: todo;
                        env TODO_KIND_CLUSTER / TODO_MINIKUBE_PROFILE)
-  --storage-dir DIR    local-istio: host directory holding the SQLite volume
-                       (default: ${TODO_NODE_STORAGE_PATH}; env TODO_STORAGE_DIR). Created and
-                       made writable by uid ${TODO_APP_UID} (the backend's user).
+  --storage-dir DIR    hostPath storage: the host directory holding the SQLite volume
+                       (default: the volume's node path; env TODO_STORAGE_DIR). Created
+                       and made writable by uid ${TODO_APP_UID} (the backend's user).
   --cpus N             minikube: CPUs (default: 4)
   --memory MB          minikube: memory in MB (default: 6144)
   --driver DRIVER      minikube: driver (default: docker)
@@ -35,48 +37,37 @@ Options:
                        env TODO_WAIT_TIMEOUT)
   -h, --help           show this help
 
-Needs: docker, kind, kubectl (+ helm for local-istio) or minikube, kubectl.
+Needs: docker, kind, kubectl (+ helm for Istio) or minikube, kubectl; node (to read main.ts).
 EOF
 }
 
-ENV_NAME=${TODO_ENV:-local}
 NAME=""
-STORAGE_DIR=${TODO_STORAGE_DIR:-$TODO_NODE_STORAGE_PATH}
+STORAGE_DIR=${TODO_STORAGE_DIR:-}
 CPUS=4
 MEMORY=6144
 DRIVER=docker
 TIMEOUT=${TODO_WAIT_TIMEOUT:-300s}
 
-while [ $# -gt 0 ]; do
+handle_option() {
   case "$1" in
-    -h | --help)
-      usage
-      exit 0
-      ;;
-    --*=*)
-      opt=${1%%=*} value=${1#*=}
-      shift
-      set -- "$opt" "$value" ${1+"$@"}
-      continue
-      ;;
-    --env) need_value "$1" "${2-}"; ENV_NAME=$2; shift 2 ;;
-    --name) need_value "$1" "${2-}"; NAME=$2; shift 2 ;;
-    --storage-dir) need_value "$1" "${2-}"; STORAGE_DIR=$2; shift 2 ;;
-    --cpus) need_value "$1" "${2-}"; CPUS=$2; shift 2 ;;
-    --memory) need_value "$1" "${2-}"; MEMORY=$2; shift 2 ;;
-    --driver) need_value "$1" "${2-}"; DRIVER=$2; shift 2 ;;
-    --timeout) need_value "$1" "${2-}"; TIMEOUT=$2; shift 2 ;;
-    *) usage_error "unknown argument: $1" ;;
+    --name) takes_value "$@"; NAME=$2 ;;
+    --storage-dir) takes_value "$@"; STORAGE_DIR=$2 ;;
+    --cpus) takes_value "$@"; CPUS=$2 ;;
+    --memory) takes_value "$@"; MEMORY=$2 ;;
+    --driver) takes_value "$@"; DRIVER=$2 ;;
+    --timeout) takes_value "$@"; TIMEOUT=$2 ;;
+    *) return 1 ;;
   esac
-done
+}
+parse_args "$@"
 
-validate_env "$ENV_NAME"
 validate_duration --timeout "$TIMEOUT"
+STORAGE_DIR=${STORAGE_DIR:-$ENV_HOST_PATH}
 if [ -n "$NAME" ]; then
   TODO_KIND_CLUSTER=$NAME
   TODO_MINIKUBE_PROFILE=$NAME
 fi
-TODO_KUBE_CONTEXT=$(env_default_context "$ENV_NAME")
+TODO_KUBE_CONTEXT=$(env_default_context)
 
 TMP_DIR=""
 cleanup_tmp() {
@@ -103,7 +94,7 @@ prepare_storage_dir() {
       die "cannot make $STORAGE_DIR writable by uid $TODO_APP_UID; run: sudo chown $TODO_APP_UID:$TODO_APP_UID '$STORAGE_DIR'"
     warn "made $STORAGE_DIR world-writable so the backend (uid $TODO_APP_UID) can write its SQLite files there"
   fi
-  log "hostPath storage: host $STORAGE_DIR -> node $TODO_NODE_STORAGE_PATH"
+  log "hostPath storage: host $STORAGE_DIR -> node $ENV_HOST_PATH"
 }
 
 # has_line TEXT LINE: does TEXT contain LINE as a whole line? (no grep -q under pipefail)
@@ -153,28 +144,27 @@ install_istio() {
 kind_up() {
   local config="$TODO_SCRIPTS_DIR/kind/kind-config.yaml" mounts
   require_tool docker kind kubectl
-  if [ "$ENV_NAME" = local-istio ]; then
+  if [ "$ENV_ISTIO" = true ]; then
     require_tool helm
   fi
   docker info >/dev/null 2>&1 || die "cannot reach the Docker engine ('docker info' failed); start Docker and retry"
 
-  if [ "$ENV_NAME" = local-istio ]; then
-    config="$TODO_SCRIPTS_DIR/kind/kind-config-hostpath.yaml"
+  if [ -n "$ENV_HOST_PATH" ]; then
     prepare_storage_dir "$STORAGE_DIR"
-    if [ "$STORAGE_DIR" != "$TODO_NODE_STORAGE_PATH" ]; then
-      TMP_DIR=$(mktemp -d)
-      sed "s|hostPath: $TODO_NODE_STORAGE_PATH\$|hostPath: $STORAGE_DIR|" "$config" >"$TMP_DIR/kind-config.yaml"
-      config="$TMP_DIR/kind-config.yaml"
-    fi
+    # The mount of scripts/kind/kind-config-hostpath.yaml, from the host directory to the volume's node path.
+    TMP_DIR=$(mktemp -d)
+    sed -e "s|^\( *- hostPath:\) .*|\1 $STORAGE_DIR|" -e "s|^\( *containerPath:\) .*|\1 $ENV_HOST_PATH|" \
+      "$TODO_SCRIPTS_DIR/kind/kind-config-hostpath.yaml" >"$TMP_DIR/kind-config.yaml"
+    config="$TMP_DIR/kind-config.yaml"
   fi
 
   if kind_cluster_exists; then
     log "kind cluster '$TODO_KIND_CLUSTER' already exists; reusing it"
-    if [ "$ENV_NAME" = local-istio ]; then
+    if [ -n "$ENV_HOST_PATH" ]; then
       mounts=$(docker inspect --format '{{range .Mounts}}{{println .Destination}}{{end}}' \
         "$TODO_KIND_CLUSTER-control-plane" 2>/dev/null || true)
-      if ! has_line "$mounts" "$TODO_NODE_STORAGE_PATH"; then
-        die "kind cluster '$TODO_KIND_CLUSTER' has no $TODO_NODE_STORAGE_PATH mount (it was not created for local-istio); delete it with 'kind delete cluster --name $TODO_KIND_CLUSTER' (after a backup) and run this again"
+      if ! has_line "$mounts" "$ENV_HOST_PATH"; then
+        die "kind cluster '$TODO_KIND_CLUSTER' has no $ENV_HOST_PATH mount (it was not created for $ENV_NAME); delete it with 'kind delete cluster --name $TODO_KIND_CLUSTER' (after a backup) and run this again"
       fi
     fi
   else
@@ -182,10 +172,11 @@ kind_up() {
     kind create cluster --name "$TODO_KIND_CLUSTER" --config "$config" --wait "$TIMEOUT"
   fi
 
-  case "$ENV_NAME" in
-    local) install_ingress_nginx_kind ;;
-    local-istio) install_istio ;;
-  esac
+  if [ "$ENV_ISTIO" = true ]; then
+    install_istio
+  else
+    install_ingress_nginx_kind
+  fi
 }
 
 minikube_up() {
@@ -207,16 +198,16 @@ minikube_up() {
   kube -n kube-system rollout status deployment/metrics-server --timeout="$TIMEOUT"
 }
 
-case "$(env_provider "$ENV_NAME")" in
+case "$ENV_PROVIDER" in
   kind)
     kind_up
-    log "cluster ready: kubectl context '$TODO_KUBE_CONTEXT'; the app will answer on http://$(env_host "$ENV_NAME")/ (127.0.0.1)"
+    log "cluster ready: kubectl context '$TODO_KUBE_CONTEXT'; the app will answer on http://$ENV_HOST/ (127.0.0.1)"
     ;;
   minikube)
     minikube_up
     ip=$(minikube -p "$TODO_MINIKUBE_PROFILE" ip)
     log "cluster ready: kubectl context '$TODO_KUBE_CONTEXT'; minikube IP $ip"
-    log "map the host name once: echo '$ip $(env_host "$ENV_NAME")' | sudo tee -a /etc/hosts"
+    log "map the host name once: echo '$ip $ENV_HOST' | sudo tee -a /etc/hosts"
     ;;
 esac
 log "next: scripts/build-images.sh --env $ENV_NAME --backend PATH --frontend PATH"

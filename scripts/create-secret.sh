@@ -8,7 +8,7 @@ usage() {
   cat <<EOF
 Usage: $(basename "$0") [--env ENV] [--env-file FILE] [--restart] [--context CONTEXT]
 
-Create or update the Secret "$TODO_SECRET_NAME" in namespace todo-ENV from FILE (KEY=VALUE
+Create or update the app Secret in the namespace of ENV from FILE (KEY=VALUE
 lines, e.g. DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET), with
   kubectl create secret generic ... --from-env-file=FILE --dry-run=client -o yaml | kubectl apply -f -
 The namespace is created if it does not exist yet (deploy.sh then adds its labels). Only key
@@ -16,7 +16,7 @@ names are printed, never values.
 FILE must be git-ignored when it lies inside a git work tree.
 
 Options:
-  --env ENV            local (default), local-istio or minikube
+  --env ENV            a laptop environment of main.ts (default: local)
   --env-file FILE      default: .env at the project root
   --restart            restart the app's Deployments afterwards so they read the new values
   --context CONTEXT    kubectl context (default: kind-todo, or todo for minikube)
@@ -27,36 +27,21 @@ KEY=value without quotes.
 EOF
 }
 
-ENV_NAME=${TODO_ENV:-local}
 ENV_FILE="$TODO_ROOT/.env"
 RESTART=0
-CONTEXT=""
 
-while [ $# -gt 0 ]; do
+handle_option() {
   case "$1" in
-    -h | --help)
-      usage
-      exit 0
-      ;;
-    --*=*)
-      opt=${1%%=*} value=${1#*=}
-      shift
-      set -- "$opt" "$value" ${1+"$@"}
-      continue
-      ;;
-    --env) need_value "$1" "${2-}"; ENV_NAME=$2; shift 2 ;;
-    --env-file) need_value "$1" "${2-}"; ENV_FILE=$2; shift 2 ;;
-    --restart) RESTART=1; shift ;;
-    --context) need_value "$1" "${2-}"; CONTEXT=$2; shift 2 ;;
-    *) usage_error "unknown argument: $1" ;;
+    --env-file) takes_value "$@"; ENV_FILE=$2 ;;
+    --restart) RESTART=1 ;;
+    --context) context_option "$@" ;;
+    *) return 1 ;;
   esac
-done
+}
+parse_args "$@"
 
-validate_env "$ENV_NAME"
-select_context "$ENV_NAME" "$CONTEXT"
-NAMESPACE=$(env_namespace "$ENV_NAME")
 
-[ -f "$ENV_FILE" ] || die "no env file at $ENV_FILE; create it with KEY=VALUE lines (see scripts/README.md)"
+[ -f "$ENV_FILE" ] || die "no env file at $ENV_FILE; create it with KEY=VALUE lines (see docs/local-clusters.md)"
 ENV_FILE="$(cd "$(dirname "$ENV_FILE")" && pwd)/$(basename "$ENV_FILE")"
 
 require_tool kubectl
@@ -98,22 +83,22 @@ done <"$ENV_FILE"
 
 # Create the namespace only when missing: applying a bare Namespace over the one deploy.sh applied
 # would drop its labels (Pod Security, sidecar injection) from the last-applied configuration.
-if ! kube get namespace "$NAMESPACE" -o name >/dev/null 2>&1; then
-  log "creating namespace $NAMESPACE (context $TODO_KUBE_CONTEXT)"
+if ! kube get namespace "$ENV_NAMESPACE" -o name >/dev/null 2>&1; then
+  log "creating namespace $ENV_NAMESPACE (context $TODO_KUBE_CONTEXT)"
   # --save-config: deploy.sh's later kubectl apply of the labelled Namespace then merges without a warning.
-  kube create namespace "$NAMESPACE" --save-config >/dev/null
+  kube create namespace "$ENV_NAMESPACE" --save-config >/dev/null
 fi
 
-log "applying secret $TODO_SECRET_NAME in $NAMESPACE"
+log "applying secret $ENV_SECRET in $ENV_NAMESPACE"
 # The rendered Secret only travels through the pipe; apply's own output is dropped as well.
-kube -n "$NAMESPACE" create secret generic "$TODO_SECRET_NAME" --from-env-file="$ENV_FILE" \
+kube -n "$ENV_NAMESPACE" create secret generic "$ENV_SECRET" --from-env-file="$ENV_FILE" \
   --dry-run=client -o yaml | kube apply -f - >/dev/null
 
-log "secret $TODO_SECRET_NAME in $NAMESPACE holds the keys: ${KEYS// /, } (values not shown)"
+log "secret $ENV_SECRET in $ENV_NAMESPACE holds the keys: ${KEYS// /, } (values not shown)"
 
 if [ "$RESTART" = 1 ]; then
   log "restarting the app's Deployments so they pick up the new values"
-  kube -n "$NAMESPACE" rollout restart deployment -l "$TODO_PART_OF_SELECTOR"
+  kube -n "$ENV_NAMESPACE" rollout restart deployment -l "$ENV_PART_OF_SELECTOR"
 else
   log "running pods keep the old values until restarted (use --restart, or redeploy)"
 fi

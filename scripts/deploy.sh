@@ -11,11 +11,10 @@ Usage: $(basename "$0") [--env ENV] [--tag TAG] [--timeout DURATION] [options]
 1. synthesize: TODO_ENV=ENV IMAGE_TAG=TAG npx cdk8s synth  ->  dist/ENV.k8s.yaml
 2. apply it:   kubectl apply -f dist/ENV.k8s.yaml --prune -l <ENV's labels> --prune-allowlist ...
    Objects of ENV that the new output no longer holds (a PodDisruptionBudget turned off, say)
-   are deleted: the prune is scoped to ENV's labels ($TODO_PART_OF_SELECTOR and
-   app.kubernetes.io/instance=todo-ENV) and to the app's kinds; claims, volumes, the
-   namespace and the Secret are never pruned.
-3. wait for the rollout of every Deployment/StatefulSet labelled $TODO_PART_OF_SELECTOR
-   in todo-ENV; if one does not finish within DURATION, print the pods' status, recent
+   are deleted: the prune is scoped to ENV's labels (app.kubernetes.io/part-of and
+   app.kubernetes.io/instance) and to the app's kinds; claims, volumes, the namespace and
+   the Secret are never pruned.
+3. wait for the rollout of every Deployment/StatefulSet of the app in ENV's namespace; if one does not finish within DURATION, print the pods' status, recent
    events and last log lines, and exit non-zero.
 
 With --diff, steps 2 and 3 are replaced by a preview: kubectl diff (server-side, including
@@ -26,15 +25,15 @@ TAG comes from --tag, else \$IMAGE_TAG, else the tag scripts/build-images.sh rec
 the cluster, else the synth's default (v<version>-local). IMAGE_REGISTRY is passed through.
 
 Options:
-  --env ENV            local (default), local-istio or minikube
+  --env ENV            a laptop environment of main.ts (default: local)
   --tag TAG            image tag for both images
   --timeout DURATION   per-rollout timeout (default: 300s; env TODO_ROLLOUT_TIMEOUT)
   --skip-synth         apply the existing dist/ENV.k8s.yaml as is
   --diff               show what applying would change, change nothing (exit codes above)
   --restart            also restart the Deployments (needed when an image was rebuilt under
                        the same tag)
-  --no-secret-check    do not check for the Secret $TODO_SECRET_NAME (required first for
-                       minikube, optional for the local environments)
+  --no-secret-check    do not check for the app Secret (required first where the pods need
+                       it, e.g. minikube's DATABASE_URL; optional elsewhere)
   --context CONTEXT    kubectl context (default: kind-todo, or todo for minikube)
   -h, --help           show this help
 
@@ -43,43 +42,28 @@ root, with TODO_ENV and IMAGE_TAG exported).
 EOF
 }
 
-ENV_NAME=${TODO_ENV:-local}
 TAG=""
 TIMEOUT=${TODO_ROLLOUT_TIMEOUT:-300s}
 SYNTH=1
 RESTART=0
 SECRET_CHECK=1
-CONTEXT=""
 DIFF=0
 
-while [ $# -gt 0 ]; do
+handle_option() {
   case "$1" in
-    -h | --help)
-      usage
-      exit 0
-      ;;
-    --*=*)
-      opt=${1%%=*} value=${1#*=}
-      shift
-      set -- "$opt" "$value" ${1+"$@"}
-      continue
-      ;;
-    --env) need_value "$1" "${2-}"; ENV_NAME=$2; shift 2 ;;
-    --tag) need_value "$1" "${2-}"; TAG=$2; shift 2 ;;
-    --timeout) need_value "$1" "${2-}"; TIMEOUT=$2; shift 2 ;;
-    --skip-synth) SYNTH=0; shift ;;
-    --diff) DIFF=1; shift ;;
-    --restart) RESTART=1; shift ;;
-    --no-secret-check) SECRET_CHECK=0; shift ;;
-    --context) need_value "$1" "${2-}"; CONTEXT=$2; shift 2 ;;
-    *) usage_error "unknown argument: $1" ;;
+    --tag) takes_value "$@"; TAG=$2 ;;
+    --timeout) takes_value "$@"; TIMEOUT=$2 ;;
+    --skip-synth) SYNTH=0 ;;
+    --diff) DIFF=1 ;;
+    --restart) RESTART=1 ;;
+    --no-secret-check) SECRET_CHECK=0 ;;
+    --context) context_option "$@" ;;
+    *) return 1 ;;
   esac
-done
+}
+parse_args "$@"
 
-validate_env "$ENV_NAME"
 validate_duration --timeout "$TIMEOUT"
-select_context "$ENV_NAME" "$CONTEXT"
-NAMESPACE=$(env_namespace "$ENV_NAME")
 MANIFEST="$TODO_ROOT/dist/$ENV_NAME.k8s.yaml"
 
 require_tool kubectl
@@ -91,7 +75,7 @@ if [ -z "$TAG" ]; then
   TAG=${IMAGE_TAG:-}
 fi
 if [ -z "$TAG" ]; then
-  TAG_FILE=$(image_tag_file "$ENV_NAME")
+  TAG_FILE=$(image_tag_file)
   if [ -f "$TAG_FILE" ]; then
     TAG=$(head -n 1 "$TAG_FILE")
     log "using image tag $TAG recorded by build-images.sh (${TAG_FILE#"$TODO_ROOT"/})"
@@ -114,16 +98,16 @@ if [ "$SYNTH" = 1 ]; then
 fi
 [ -s "$MANIFEST" ] || die "no manifest at $MANIFEST (did the synth write dist/$ENV_NAME.k8s.yaml?)"
 
-if [ "$SECRET_CHECK" = 1 ] && [ "$DIFF" = 0 ] && ! kube -n "$NAMESPACE" get secret "$TODO_SECRET_NAME" -o name >/dev/null 2>&1; then
-  if [ "$ENV_NAME" = minikube ]; then
-    # minikube reads DATABASE_URL from the Secret: its pods cannot start without it.
-    die "secret $TODO_SECRET_NAME is missing in namespace $NAMESPACE (context $TODO_KUBE_CONTEXT); create it first: scripts/create-secret.sh --env $ENV_NAME"
+if [ "$SECRET_CHECK" = 1 ] && [ "$DIFF" = 0 ] && ! kube -n "$ENV_NAMESPACE" get secret "$ENV_SECRET" -o name >/dev/null 2>&1; then
+  if [ "$ENV_SECRET_OPTIONAL" != true ]; then
+    # The pods cannot start without it (minikube reads DATABASE_URL from it).
+    die "secret $ENV_SECRET is missing in namespace $ENV_NAMESPACE (context $TODO_KUBE_CONTEXT); create it first: scripts/create-secret.sh --env $ENV_NAME"
   fi
-  warn "secret $TODO_SECRET_NAME is missing in $NAMESPACE: the app starts in mock mode without it (scripts/create-secret.sh --env $ENV_NAME adds it)"
+  warn "secret $ENV_SECRET is missing in $ENV_NAMESPACE: the app starts in mock mode without it (scripts/create-secret.sh --env $ENV_NAME adds it)"
 fi
 
 # shellcheck disable=SC2046  # one kind per word
-PRUNE_ARGS="--prune -l $(env_selector "$ENV_NAME") $(printf -- ' --prune-allowlist=%s' $(env_kinds "$ENV_NAME") storage.k8s.io/v1/StorageClass)"
+PRUNE_ARGS="--prune -l $ENV_SELECTOR $(printf -- ' --prune-allowlist=%s' $(env_kinds) storage.k8s.io/v1/StorageClass)"
 
 if [ "$DIFF" = 1 ]; then
   log "differences between ${MANIFEST#"$TODO_ROOT"/} and the cluster (context $TODO_KUBE_CONTEXT)"
@@ -154,23 +138,23 @@ until kube apply -f "$MANIFEST" $PRUNE_ARGS; do
   n=$((n + 1))
 done
 
-WORKLOADS=$(kube -n "$NAMESPACE" get deployments,statefulsets -l "$TODO_PART_OF_SELECTOR" -o name)
-[ -n "$WORKLOADS" ] || die "no Deployments or StatefulSets labelled $TODO_PART_OF_SELECTOR in $NAMESPACE after apply"
+WORKLOADS=$(kube -n "$ENV_NAMESPACE" get deployments,statefulsets -l "$ENV_PART_OF_SELECTOR" -o name)
+[ -n "$WORKLOADS" ] || die "no Deployments or StatefulSets labelled $ENV_PART_OF_SELECTOR in $ENV_NAMESPACE after apply"
 
 if [ "$RESTART" = 1 ]; then
   log "restarting the Deployments"
-  kube -n "$NAMESPACE" rollout restart deployment -l "$TODO_PART_OF_SELECTOR"
+  kube -n "$ENV_NAMESPACE" rollout restart deployment -l "$ENV_PART_OF_SELECTOR"
 fi
 
 for workload in $WORKLOADS; do
   log "waiting for $workload (timeout $TIMEOUT)"
-  if ! kube -n "$NAMESPACE" rollout status "$workload" --timeout="$TIMEOUT"; then
-    err "rollout of $workload in $NAMESPACE did not complete within $TIMEOUT"
-    print_diagnostics "$NAMESPACE"
+  if ! kube -n "$ENV_NAMESPACE" rollout status "$workload" --timeout="$TIMEOUT"; then
+    err "rollout of $workload in $ENV_NAMESPACE did not complete within $TIMEOUT"
+    print_diagnostics "$ENV_NAMESPACE"
     err "deploy of $ENV_NAME failed (diagnostics above)"
     exit 1
   fi
 done
 
-log "deployed $ENV_NAME to namespace $NAMESPACE${TAG:+ (image tag $TAG)}"
-log "next: scripts/smoke-test.sh --env $ENV_NAME, then open http://$(env_host "$ENV_NAME")/"
+log "deployed $ENV_NAME to namespace $ENV_NAMESPACE${TAG:+ (image tag $TAG)}"
+log "next: scripts/smoke-test.sh --env $ENV_NAME, then open http://$ENV_HOST/"

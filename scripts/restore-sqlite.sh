@@ -8,11 +8,11 @@ RESTORE_POD="todo-sqlite-restore"
 
 usage() {
   cat <<EOF
-Usage: $(basename "$0") --file BACKUP [--env local|local-istio] [--yes] [--timeout DURATION]
+Usage: $(basename "$0") --file BACKUP [--env ENV] [--yes] [--timeout DURATION]
 
 Replace $TODO_DB_PATH of environment ENV with BACKUP (a file from scripts/backup-sqlite.sh):
 1. scale Deployment $TODO_BACKEND_DEPLOYMENT to 0 and wait until its pods are gone;
-2. start the short-lived pod $RESTORE_POD (backend image, the claim $TODO_PVC_NAME's
+2. start the short-lived pod $RESTORE_POD (backend image, the SQLite claim's
    sub-directory "$TODO_DATA_SUBPATH" at $(dirname "$TODO_DB_PATH") as in the backend,
    Pod Security "restricted": non-root uid $TODO_APP_UID, no privilege escalation, all
    capabilities dropped, RuntimeDefault seccomp, read-only root filesystem);
@@ -24,7 +24,8 @@ fails after step 1, the pod is deleted and the backend scaled back anyway.
 
 Options:
   --file BACKUP        the SQLite file to restore (required)
-  --env ENV            local (default) or local-istio
+  --env ENV            a laptop environment of main.ts that keeps its data in SQLite
+                       (default: local)
   --yes                do not ask for confirmation
   --timeout DURATION   wait at most this long for each step (default: 180s)
   --context CONTEXT    kubectl context (default: kind-todo)
@@ -32,44 +33,27 @@ Options:
 EOF
 }
 
-ENV_NAME=${TODO_ENV:-local}
 FILE=""
 YES=0
 TIMEOUT=${TODO_RESTORE_TIMEOUT:-180s}
-CONTEXT=""
 POLL_INTERVAL=${TODO_POLL_INTERVAL:-2}
 
-while [ $# -gt 0 ]; do
+handle_option() {
   case "$1" in
-    -h | --help)
-      usage
-      exit 0
-      ;;
-    --*=*)
-      opt=${1%%=*} value=${1#*=}
-      shift
-      set -- "$opt" "$value" ${1+"$@"}
-      continue
-      ;;
-    --file) need_value "$1" "${2-}"; FILE=$2; shift 2 ;;
-    --env) need_value "$1" "${2-}"; ENV_NAME=$2; shift 2 ;;
-    --yes | -y) YES=1; shift ;;
-    --timeout) need_value "$1" "${2-}"; TIMEOUT=$2; shift 2 ;;
-    --context) need_value "$1" "${2-}"; CONTEXT=$2; shift 2 ;;
-    *) usage_error "unknown argument: $1" ;;
+    --file) takes_value "$@"; FILE=$2 ;;
+    --yes | -y) YES=1 ;;
+    --timeout) takes_value "$@"; TIMEOUT=$2 ;;
+    --context) context_option "$@" ;;
+    *) return 1 ;;
   esac
-done
+}
+parse_args "$@"
 
-if [ "$ENV_NAME" = minikube ]; then
-  usage_error "the minikube environment keeps its data in external PostgreSQL (DATABASE_URL); restore it with psql/pg_restore"
-fi
-validate_env "$ENV_NAME" local local-istio
+require_sqlite "restore it with psql/pg_restore"
 validate_duration --timeout "$TIMEOUT"
 [ -n "$FILE" ] || usage_error "--file BACKUP is required"
 [ -f "$FILE" ] || die "no such file: $FILE"
 [ "$(head -c 15 "$FILE")" = "SQLite format 3" ] || die "$FILE is not an SQLite database"
-select_context "$ENV_NAME" "$CONTEXT"
-NAMESPACE=$(env_namespace "$ENV_NAME")
 require_tool kubectl
 
 LOCAL_SHA=$(file_sha256 "$FILE")
@@ -83,28 +67,10 @@ with open(sys.argv[1], "wb") as f:
     shutil.copyfileobj(sys.stdin.buffer, f)'
 
 # python3 - UPLOAD DB SHA256 TS: verify the upload, keep the current database aside, swap.
-PY_INSTALL=$(
+PY_INSTALL="$TODO_PY_SQLITE
+$(
   cat <<'PY'
-import hashlib, os, sqlite3, sys
 upload, db, expected, ts = sys.argv[1:5]
-
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-def check(path):
-    conn = sqlite3.connect(path)
-    integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-    tables = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    rows = ",".join("%s:%d" % (t, conn.execute('SELECT COUNT(*) FROM "%s"' % t.replace('"', '""')).fetchone()[0])
-                    for t in tables)
-    conn.close()
-    return integrity, rows
-
 if sha256(upload) != expected:
     os.remove(upload)
     sys.stderr.write("checksum mismatch after upload\n")
@@ -134,18 +100,18 @@ print("sha256=%s" % sha256(db))
 print("rows=%s" % rows)
 print("previous=%s" % previous)
 PY
-)
+)"
 
-REPLICAS=$(kube -n "$NAMESPACE" get deployment "$TODO_BACKEND_DEPLOYMENT" -o jsonpath='{.spec.replicas}') ||
-  die "deployment $TODO_BACKEND_DEPLOYMENT not found in $NAMESPACE (context $TODO_KUBE_CONTEXT); deploy first"
+REPLICAS=$(kube -n "$ENV_NAMESPACE" get deployment "$TODO_BACKEND_DEPLOYMENT" -o jsonpath='{.spec.replicas}') ||
+  die "deployment $TODO_BACKEND_DEPLOYMENT not found in $ENV_NAMESPACE (context $TODO_KUBE_CONTEXT); deploy first"
 REPLICAS=${REPLICAS:-1}
-IMAGE=$(kube -n "$NAMESPACE" get deployment "$TODO_BACKEND_DEPLOYMENT" \
+IMAGE=$(kube -n "$ENV_NAMESPACE" get deployment "$TODO_BACKEND_DEPLOYMENT" \
   -o jsonpath="{.spec.template.spec.containers[?(@.name==\"$TODO_BACKEND_CONTAINER\")].image}")
 [ -n "$IMAGE" ] || die "deployment $TODO_BACKEND_DEPLOYMENT has no container named $TODO_BACKEND_CONTAINER"
-kube -n "$NAMESPACE" get persistentvolumeclaim "$TODO_PVC_NAME" -o name >/dev/null ||
-  die "PersistentVolumeClaim $TODO_PVC_NAME not found in $NAMESPACE"
+kube -n "$ENV_NAMESPACE" get persistentvolumeclaim "$ENV_CLAIM" -o name >/dev/null ||
+  die "PersistentVolumeClaim $ENV_CLAIM not found in $ENV_NAMESPACE"
 
-printf 'This replaces %s in %s (context %s) with %s.\n' "$TODO_DB_PATH" "$NAMESPACE" "$TODO_KUBE_CONTEXT" "$FILE"
+printf 'This replaces %s in %s (context %s) with %s.\n' "$TODO_DB_PATH" "$ENV_NAMESPACE" "$TODO_KUBE_CONTEXT" "$FILE"
 printf 'The backend is stopped meanwhile; the current database is kept as %s.pre-restore-%s.\n' "$TODO_DB_PATH" "$TS"
 if [ "$YES" != 1 ] && ! confirm "Restore?"; then
   err "aborted; nothing was changed"
@@ -157,11 +123,11 @@ POD_CREATED=0
 on_exit() {
   local rc=$?
   if [ "$POD_CREATED" = 1 ]; then
-    kube -n "$NAMESPACE" delete pod "$RESTORE_POD" --ignore-not-found --wait=false >/dev/null 2>&1 || true
+    kube -n "$ENV_NAMESPACE" delete pod "$RESTORE_POD" --ignore-not-found --wait=false >/dev/null 2>&1 || true
   fi
   if [ "$SCALED_DOWN" = 1 ]; then
     warn "restore did not complete; scaling $TODO_BACKEND_DEPLOYMENT back to $REPLICAS"
-    kube -n "$NAMESPACE" scale "deployment/$TODO_BACKEND_DEPLOYMENT" --replicas="$REPLICAS" >&2 || true
+    kube -n "$ENV_NAMESPACE" scale "deployment/$TODO_BACKEND_DEPLOYMENT" --replicas="$REPLICAS" >&2 || true
   fi
   exit "$rc"
 }
@@ -169,14 +135,14 @@ trap on_exit EXIT
 
 log "scaling $TODO_BACKEND_DEPLOYMENT from $REPLICAS to 0 replicas"
 SCALED_DOWN=1
-kube -n "$NAMESPACE" scale "deployment/$TODO_BACKEND_DEPLOYMENT" --replicas=0
+kube -n "$ENV_NAMESPACE" scale "deployment/$TODO_BACKEND_DEPLOYMENT" --replicas=0
 deadline=$(duration_seconds "$TIMEOUT")
 waited=0
 while :; do
-  pods=$(kube -n "$NAMESPACE" get pods -l "$TODO_BACKEND_SELECTOR" -o name) || die "cannot list the backend pods"
+  pods=$(kube -n "$ENV_NAMESPACE" get pods -l "$TODO_BACKEND_SELECTOR" -o name) || die "cannot list the backend pods"
   [ -n "$pods" ] || break
   if [ "$waited" -ge "$deadline" ]; then
-    print_diagnostics "$NAMESPACE" "$TODO_BACKEND_SELECTOR"
+    print_diagnostics "$ENV_NAMESPACE" "$TODO_BACKEND_SELECTOR"
     die "backend pods still running after $TIMEOUT"
   fi
   sleep "$POLL_INTERVAL"
@@ -196,11 +162,11 @@ apiVersion: v1
 kind: Pod
 metadata:
   name: $RESTORE_POD
-  namespace: $NAMESPACE
+  namespace: $ENV_NAMESPACE
   labels:
     app.kubernetes.io/name: $RESTORE_POD
     app.kubernetes.io/part-of: todo
-    app.kubernetes.io/instance: $NAMESPACE
+    app.kubernetes.io/instance: $ENV_NAMESPACE
     app.kubernetes.io/component: database
   annotations:
     sidecar.istio.io/inject: "false"
@@ -243,19 +209,19 @@ spec:
   volumes:
     - name: data
       persistentVolumeClaim:
-        claimName: $TODO_PVC_NAME
+        claimName: $ENV_CLAIM
 EOF
-if ! kube -n "$NAMESPACE" wait --for=condition=Ready "pod/$RESTORE_POD" --timeout="$TIMEOUT"; then
-  print_diagnostics "$NAMESPACE" "app.kubernetes.io/name=$RESTORE_POD"
+if ! kube -n "$ENV_NAMESPACE" wait --for=condition=Ready "pod/$RESTORE_POD" --timeout="$TIMEOUT"; then
+  print_diagnostics "$ENV_NAMESPACE" "app.kubernetes.io/name=$RESTORE_POD"
   die "restore pod $RESTORE_POD did not become ready within $TIMEOUT"
 fi
 
 log "uploading $FILE ($(file_size "$FILE") bytes, sha256 $LOCAL_SHA)"
-kube -n "$NAMESPACE" exec -i "$RESTORE_POD" -- python3 -c "$PY_RECEIVE" "$UPLOAD" <"$FILE" ||
+kube -n "$ENV_NAMESPACE" exec -i "$RESTORE_POD" -- python3 -c "$PY_RECEIVE" "$UPLOAD" <"$FILE" ||
   die "upload into $RESTORE_POD failed"
 
 log "verifying and swapping in the backup"
-REPORT=$(kube -n "$NAMESPACE" exec "$RESTORE_POD" -- python3 -c "$PY_INSTALL" "$UPLOAD" "$TODO_DB_PATH" "$LOCAL_SHA" "$TS") ||
+REPORT=$(kube -n "$ENV_NAMESPACE" exec "$RESTORE_POD" -- python3 -c "$PY_INSTALL" "$UPLOAD" "$TODO_DB_PATH" "$LOCAL_SHA" "$TS") ||
   die "the restore inside $RESTORE_POD failed; the current database was left in place"
 report_value() { printf '%s\n' "$REPORT" | sed -n "s/^$1=//p" | sed -n 1p; }
 INTEGRITY=$(report_value integrity)
@@ -263,20 +229,20 @@ RESTORED_SHA=$(report_value sha256)
 ROWS_TEXT=$(report_value rows | sed 's/:/=/g; s/,/, /g')
 PREVIOUS=$(report_value previous)
 
-kube -n "$NAMESPACE" delete pod "$RESTORE_POD" --ignore-not-found --wait=true --timeout="$TIMEOUT"
+kube -n "$ENV_NAMESPACE" delete pod "$RESTORE_POD" --ignore-not-found --wait=true --timeout="$TIMEOUT"
 POD_CREATED=0
 
 log "scaling $TODO_BACKEND_DEPLOYMENT back to $REPLICAS"
-kube -n "$NAMESPACE" scale "deployment/$TODO_BACKEND_DEPLOYMENT" --replicas="$REPLICAS"
+kube -n "$ENV_NAMESPACE" scale "deployment/$TODO_BACKEND_DEPLOYMENT" --replicas="$REPLICAS"
 SCALED_DOWN=0
-if ! kube -n "$NAMESPACE" rollout status "deployment/$TODO_BACKEND_DEPLOYMENT" --timeout="$TIMEOUT"; then
-  print_diagnostics "$NAMESPACE" "$TODO_BACKEND_SELECTOR"
+if ! kube -n "$ENV_NAMESPACE" rollout status "deployment/$TODO_BACKEND_DEPLOYMENT" --timeout="$TIMEOUT"; then
+  print_diagnostics "$ENV_NAMESPACE" "$TODO_BACKEND_SELECTOR"
   die "the backend did not come back within $TIMEOUT after the restore"
 fi
 
 [ "$INTEGRITY" = ok ] || die "integrity check of the restored database: ${INTEGRITY:-no result}"
 [ "$RESTORED_SHA" = "$LOCAL_SHA" ] || die "the restored database's checksum differs from $FILE"
-log "restore OK: $TODO_DB_PATH in $NAMESPACE now matches $FILE (sha256 $LOCAL_SHA)"
+log "restore OK: $TODO_DB_PATH in $ENV_NAMESPACE now matches $FILE (sha256 $LOCAL_SHA)"
 log "verified: integrity_check=ok; rows per table: ${ROWS_TEXT:-(no tables)}"
 if [ -n "$PREVIOUS" ]; then
   log "the previous database was kept in the volume as $PREVIOUS"

@@ -17,12 +17,11 @@ Send requests through the cluster's routing and report each result:
   frontend page     GET /              -> 200 HTML
 Exit status is non-zero when any check fails.
 
-Defaults per environment:
-  local, local-istio   BASE_URL http://127.0.0.1 (kind maps host ports 80/443), HOST todo.localhost
-  minikube             BASE_URL http://\$(minikube -p todo ip), HOST todo.local
+Defaults: HOST is the environment's host (main.ts); BASE_URL is http://127.0.0.1 on kind
+(it maps the host's ports 80/443), http://\$(minikube -p todo ip) on minikube.
 
 Options:
-  --env ENV          local (default), local-istio or minikube
+  --env ENV          a laptop environment of main.ts (default: local)
   --url BASE_URL     where the ingress/gateway listens (env TODO_BASE_URL)
   --host HOST        Host header to send (env TODO_HOST)
   --api-path PATH    API path to probe (env TODO_API_PATH; default: the first /api/... path
@@ -32,35 +31,23 @@ Options:
 EOF
 }
 
-ENV_NAME=${TODO_ENV:-local}
 BASE_URL=${TODO_BASE_URL:-}
 HOST=${TODO_HOST:-}
 API_PATH=${TODO_API_PATH:-}
 RETRIES=${TODO_SMOKE_RETRIES:-5}
 DELAY=${TODO_SMOKE_DELAY:-3}
 
-while [ $# -gt 0 ]; do
+handle_option() {
   case "$1" in
-    -h | --help)
-      usage
-      exit 0
-      ;;
-    --*=*)
-      opt=${1%%=*} value=${1#*=}
-      shift
-      set -- "$opt" "$value" ${1+"$@"}
-      continue
-      ;;
-    --env) need_value "$1" "${2-}"; ENV_NAME=$2; shift 2 ;;
-    --url) need_value "$1" "${2-}"; BASE_URL=$2; shift 2 ;;
-    --host) need_value "$1" "${2-}"; HOST=$2; shift 2 ;;
-    --api-path) need_value "$1" "${2-}"; API_PATH=$2; shift 2 ;;
-    --retries) need_value "$1" "${2-}"; RETRIES=$2; shift 2 ;;
-    *) usage_error "unknown argument: $1" ;;
+    --url) takes_value "$@"; BASE_URL=$2 ;;
+    --host) takes_value "$@"; HOST=$2 ;;
+    --api-path) takes_value "$@"; API_PATH=$2 ;;
+    --retries) takes_value "$@"; RETRIES=$2 ;;
+    *) return 1 ;;
   esac
-done
+}
+parse_args "$@"
 
-validate_env "$ENV_NAME"
 case "$RETRIES" in
   "" | *[!0-9]* | 0) usage_error "--retries expects a positive number" ;;
 esac
@@ -71,10 +58,10 @@ esac
 require_tool curl
 
 if [ -z "$HOST" ]; then
-  HOST=$(env_host "$ENV_NAME")
+  HOST=$ENV_HOST
 fi
 if [ -z "$BASE_URL" ]; then
-  case "$(env_provider "$ENV_NAME")" in
+  case "$ENV_PROVIDER" in
     minikube)
       require_tool minikube
       BASE_URL="http://$(minikube -p "$TODO_MINIKUBE_PROFILE" ip)"
@@ -160,7 +147,7 @@ check "frontend page" page /
 
 printf '%s passed, %s failed\n' "$PASSED" "$FAILED"
 if [ "$FAILED" -gt 0 ]; then
-  err "smoke test failed; check 'kubectl -n $(env_namespace "$ENV_NAME") get pods,ingress' and scripts/deploy.sh output"
+  err "smoke test failed; check 'kubectl -n $ENV_NAMESPACE get pods,ingress' and scripts/deploy.sh output"
   exit 1
 fi
 log "the app answers on http://$HOST/"

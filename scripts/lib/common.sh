@@ -22,9 +22,10 @@ TODO_ISTIO_VERSION="${TODO_ISTIO_VERSION:-1.30.4}"
 TODO_ISTIO_HELM_REPO="https://istio-release.storage.googleapis.com/charts"
 
 # ---------------------------------------------------------------------------
-# Project contract (names fixed by the cdk8s app).
+# Project contract. What differs between environments (namespace, host, labels, Secret, claim,
+# hostPath, routing, which cluster tool runs it) is not written here: use_environment reads it from
+# the cdk8s app (main.ts's ENVIRONMENTS). What follows is the same in every environment.
 # ---------------------------------------------------------------------------
-TODO_LOCAL_ENVS="local local-istio minikube"
 # The namespaced kinds the charts write (group/version/Kind), which deploy.sh prunes and cleanup.sh
 # deletes by label. Claims, volumes, the namespace and the Secret are deliberately not among them.
 TODO_APP_KINDS="apps/v1/Deployment apps/v1/StatefulSet batch/v1/Job batch/v1/CronJob core/v1/Service"
@@ -32,21 +33,16 @@ TODO_APP_KINDS="$TODO_APP_KINDS core/v1/ConfigMap core/v1/ServiceAccount core/v1
 TODO_APP_KINDS="$TODO_APP_KINDS rbac.authorization.k8s.io/v1/Role rbac.authorization.k8s.io/v1/RoleBinding"
 TODO_APP_KINDS="$TODO_APP_KINDS networking.k8s.io/v1/Ingress networking.k8s.io/v1/NetworkPolicy policy/v1/PodDisruptionBudget"
 TODO_APP_KINDS="$TODO_APP_KINDS autoscaling/v2/HorizontalPodAutoscaler"
-# Istio's kinds exist only where Istio is installed (local-istio).
+# Istio's kinds exist only where Istio is installed (environments whose routing needs Istio).
 TODO_ISTIO_KINDS="networking.istio.io/v1/Gateway networking.istio.io/v1/VirtualService networking.istio.io/v1/DestinationRule"
 TODO_ISTIO_KINDS="$TODO_ISTIO_KINDS security.istio.io/v1/PeerAuthentication security.istio.io/v1/AuthorizationPolicy"
-TODO_SECRET_NAME="todo-secrets"
-TODO_PVC_NAME="todo-data"
 TODO_BACKEND_DEPLOYMENT="todo-backend"
 TODO_BACKEND_CONTAINER="backend"
-TODO_PART_OF_SELECTOR="app.kubernetes.io/part-of=todo"
 TODO_BACKEND_SELECTOR="app.kubernetes.io/name=todo-backend"
 TODO_DB_PATH="${TODO_DB_PATH:-/data/db.sqlite3}"
 # The backend mounts this sub-directory of the claim at /data (and "logs" at /logs).
 TODO_DATA_SUBPATH="${TODO_DATA_SUBPATH-data}"
-# Node path of local-istio's static hostPath PersistentVolume (and the kind extraMounts containerPath).
-TODO_NODE_STORAGE_PATH="/tmp/aiq-storage"
-# The backend image's default (non-root) user; the hostPath directory must be writable by it.
+# The backend image's default (non-root) user; a hostPath directory must be writable by it.
 TODO_APP_UID=1000
 
 # ---------------------------------------------------------------------------
@@ -83,6 +79,51 @@ need_value() {
   case "${2-}" in
     "" | -*) usage_error "option $1 needs a value" ;;
   esac
+}
+
+# parse_args ARGS...: the command line of a script. Handles what every script shares (-h/--help,
+# which calls the script's usage; --env ENV, which sets ENV_NAME; --opt=value, read as --opt value;
+# the error for an unknown argument) and hands every other argument to the script's own
+#   handle_option ARG [NEXT...]
+# which returns non-zero for an argument it does not know and calls `takes_value "$@"` before it
+# reads the value of an option that has one. Then loads the environment (use_environment) and
+# selects the kubectl context (CONTEXT, set by a script's --context, else the default).
+ENV_NAME=${TODO_ENV:-local}
+CONTEXT=""
+parse_args() {
+  local arg
+  while [ $# -gt 0 ]; do
+    OPTION_WORDS=1
+    case "$1" in
+      -h | --help)
+        usage
+        exit 0
+        ;;
+      --*=*)
+        arg=$1
+        shift
+        set -- "${arg%%=*}" "${arg#*=}" ${1+"$@"}
+        continue
+        ;;
+      --env) takes_value "$@"; ENV_NAME=$2 ;;
+      *) handle_option "$@" || usage_error "unknown argument: $1" ;;
+    esac
+    shift "$OPTION_WORDS"
+  done
+  use_environment "$ENV_NAME"
+  select_context "$CONTEXT"
+}
+
+# takes_value OPTION VALUE...: OPTION needs a value; parse_args then consumes both words.
+takes_value() {
+  need_value "$1" "${2-}"
+  OPTION_WORDS=2
+}
+
+# context_option --context CONTEXT...: the kubectl context, for the scripts that take --context.
+context_option() {
+  takes_value "$@"
+  CONTEXT=$2
 }
 
 # ---------------------------------------------------------------------------
@@ -124,30 +165,80 @@ kube() {
 }
 
 # ---------------------------------------------------------------------------
-# Environments.
+# Environments, read from the cdk8s app: `node build/main.js --print-env` prints main.ts's
+# ENVIRONMENTS as "<environment> <key> <value>" lines.
 # ---------------------------------------------------------------------------
-# validate_env ENV [ALLOWED...]: exit 2 unless ENV is one of ALLOWED (default: the laptop envs).
-validate_env() {
-  local env=$1
-  shift
-  local allowed="${*:-$TODO_LOCAL_ENVS}"
-  case " $allowed " in
-    *" $env "*) return 0 ;;
-  esac
-  if [ "$env" = production ]; then
-    usage_error "environment 'production' is not handled by these laptop scripts (allowed here: $allowed)"
+# environment_settings: those lines for every environment (compiling the app first when main.ts
+# is newer than its build). Progress goes to stderr: the caller captures stdout.
+environment_settings() {
+  local main="$TODO_ROOT/build/main.js"
+  require_tool node
+  if [ ! -f "$main" ] || [ "$TODO_ROOT/main.ts" -nt "$main" ]; then
+    [ -x "$TODO_ROOT/node_modules/.bin/tsc" ] ||
+      die "the environments come from the cdk8s app in $TODO_ROOT, which is not built; run 'npm ci' there first"
+    log "compiling the cdk8s app (tsc -b) to read its environments" >&2
+    (cd "$TODO_ROOT" && node_modules/.bin/tsc -b) >&2 || die "tsc -b failed in $TODO_ROOT (errors above)"
   fi
-  usage_error "unknown environment '$env' (allowed here: $allowed)"
+  node "$main" --print-env || die "could not read the environments: node $main --print-env failed"
 }
 
-env_namespace() { printf 'todo-%s\n' "$1"; }
+# use_environment ENV: load ENV's settings into the ENV_* variables below; exit 2 unless ENV is a
+# laptop environment (one with a localCluster in main.ts).
+#   ENV_PROVIDER          kind or minikube
+#   ENV_NAMESPACE         the namespace every object goes into
+#   ENV_HOST              the host name a browser (and the smoke test) uses
+#   ENV_PART_OF_SELECTOR  the label selector of every object of the app
+#   ENV_SELECTOR          the same, narrowed to ENV's objects (app.kubernetes.io/instance)
+#   ENV_SECRET            the app Secret; ENV_SECRET_OPTIONAL: true when the pods start without it
+#   ENV_DATABASE          sqlite or external
+#   ENV_CLAIM             SQLite's PersistentVolumeClaim (empty with an external database)
+#   ENV_HOST_PATH         the node path of SQLite's hostPath volume (empty when it is provisioned)
+#   ENV_ISTIO             true when ENV's routing needs Istio
+use_environment() {
+  local env=$1 settings name key value laptop="" known=0 part_of="" instance=""
+  settings=$(environment_settings)
+  ENV_PROVIDER="" ENV_NAMESPACE="" ENV_HOST="" ENV_SECRET="" ENV_SECRET_OPTIONAL=""
+  ENV_DATABASE="" ENV_CLAIM="" ENV_HOST_PATH="" ENV_ISTIO=""
+  while IFS=' ' read -r name key value; do
+    if [ "$key" = provider ] && [ -n "$value" ]; then laptop="${laptop:+$laptop }$name"; fi
+    [ "$name" = "$env" ] || continue
+    known=1
+    case "$key" in
+      provider) ENV_PROVIDER=$value ;;
+      namespace) ENV_NAMESPACE=$value ;;
+      host) ENV_HOST=$value ;;
+      part_of) part_of=$value ;;
+      instance) instance=$value ;;
+      secret) ENV_SECRET=$value ;;
+      secret_optional) ENV_SECRET_OPTIONAL=$value ;;
+      database) ENV_DATABASE=$value ;;
+      claim) ENV_CLAIM=$value ;;
+      host_path) ENV_HOST_PATH=$value ;;
+      istio) ENV_ISTIO=$value ;;
+    esac
+  done <<SETTINGS
+$settings
+SETTINGS
+  if [ "$known" = 0 ]; then
+    usage_error "unknown environment '$env' (allowed here: $laptop)"
+  fi
+  if [ -z "$ENV_PROVIDER" ]; then
+    usage_error "environment '$env' is not handled by these laptop scripts (allowed here: $laptop)"
+  fi
+  ENV_PART_OF_SELECTOR="app.kubernetes.io/part-of=$part_of"
+  ENV_SELECTOR="$ENV_PART_OF_SELECTOR,app.kubernetes.io/instance=$instance"
+}
 
-# env_selector ENV: the labels every object of ENV carries, and no object of another environment.
-env_selector() { printf '%s,app.kubernetes.io/instance=%s\n' "$TODO_PART_OF_SELECTOR" "$(env_namespace "$1")"; }
+# require_sqlite HINT: exit 2 unless the environment keeps its data in SQLite.
+require_sqlite() {
+  if [ "$ENV_DATABASE" != sqlite ]; then
+    usage_error "the $ENV_NAME environment keeps its data in an external database (DATABASE_URL); $1"
+  fi
+}
 
-# env_kinds ENV: the group/version/Kind list of ENV's namespaced app objects.
+# env_kinds: the group/version/Kind list of the environment's namespaced app objects.
 env_kinds() {
-  if [ "$1" = local-istio ]; then
+  if [ "$ENV_ISTIO" = true ]; then
     printf '%s %s\n' "$TODO_APP_KINDS" "$TODO_ISTIO_KINDS"
   else
     printf '%s\n' "$TODO_APP_KINDS"
@@ -170,43 +261,27 @@ kinds_as_resources() {
   printf '%s\n' "${out#,}"
 }
 
-# env_provider ENV: which local cluster runs ENV.
-env_provider() {
-  case "$1" in
-    minikube) echo minikube ;;
-    *) echo kind ;;
-  esac
-}
-
-# env_host ENV: the HTTP host name the environment's routing answers to.
-env_host() {
-  case "$1" in
-    minikube) echo todo.local ;;
-    *) echo todo.localhost ;;
-  esac
-}
-
-# env_default_context ENV: kubeconfig context created by `kind create cluster` / `minikube start`.
+# env_default_context: kubeconfig context created by `kind create cluster` / `minikube start`.
 env_default_context() {
-  case "$(env_provider "$1")" in
+  case "$ENV_PROVIDER" in
     minikube) echo "$TODO_MINIKUBE_PROFILE" ;;
     *) echo "kind-$TODO_KIND_CLUSTER" ;;
   esac
 }
 
-# select_context ENV [EXPLICIT]: set TODO_KUBE_CONTEXT (explicit > $TODO_KUBE_CONTEXT > env default).
+# select_context [EXPLICIT]: set TODO_KUBE_CONTEXT (explicit > $TODO_KUBE_CONTEXT > env default).
 select_context() {
-  if [ -n "${2-}" ]; then
-    TODO_KUBE_CONTEXT=$2
+  if [ -n "${1-}" ]; then
+    TODO_KUBE_CONTEXT=$1
   elif [ -z "$TODO_KUBE_CONTEXT" ]; then
-    TODO_KUBE_CONTEXT=$(env_default_context "$1")
+    TODO_KUBE_CONTEXT=$(env_default_context)
   fi
 }
 
-# image_tag_file ENV: where build-images.sh records the tag of the images it loaded into ENV's
-# cluster, for deploy.sh. Keyed by cluster (local and local-istio share the kind cluster).
+# image_tag_file: where build-images.sh records the tag of the images it loaded into the
+# environment's cluster, for deploy.sh. Keyed by cluster (kind environments share the kind cluster).
 image_tag_file() {
-  case "$(env_provider "$1")" in
+  case "$ENV_PROVIDER" in
     minikube) printf '%s/image-tag.minikube-%s\n' "$TODO_STATE_DIR" "$TODO_MINIKUBE_PROFILE" ;;
     *) printf '%s/image-tag.kind-%s\n' "$TODO_STATE_DIR" "$TODO_KIND_CLUSTER" ;;
   esac
@@ -216,6 +291,34 @@ package_version() {
   require_tool node
   (cd "$TODO_ROOT" && node -p "require('./package.json').version")
 }
+
+# ---------------------------------------------------------------------------
+# Python run inside the backend container by backup-sqlite.sh and restore-sqlite.sh (every Python
+# image has sqlite3; no sqlite3 binary needed): the start of their programs.
+# ---------------------------------------------------------------------------
+TODO_PY_SQLITE=$(
+  cat <<'PY'
+import hashlib, os, sqlite3, sys
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+def check(path):
+    # PRAGMA integrity_check, and "table:rows,..." for every table.
+    conn = sqlite3.connect(path)
+    integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    rows = ",".join("%s:%d" % (t, conn.execute('SELECT COUNT(*) FROM "%s"' % t.replace('"', '""')).fetchone()[0])
+                    for t in tables)
+    conn.close()
+    return integrity, rows
+PY
+)
 
 # ---------------------------------------------------------------------------
 # Small utilities.
@@ -279,7 +382,7 @@ warn_if_not_ignored() {
 
 # print_diagnostics NAMESPACE [SELECTOR]: pods' status, recent events and last log lines (to stderr).
 print_diagnostics() {
-  local ns=$1 selector=${2:-$TODO_PART_OF_SELECTOR}
+  local ns=$1 selector=${2:-$ENV_PART_OF_SELECTOR}
   local events=${TODO_DIAG_EVENTS:-30} lines=${TODO_DIAG_LOG_LINES:-40}
   local pods pod
   section "pods in $ns ($selector)"

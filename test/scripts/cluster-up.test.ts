@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { ENVIRONMENTS } from '../../main';
 import { Sandbox, SCRIPTS_DIR } from './helpers';
 
 const NODE_IMAGE =
@@ -46,9 +47,12 @@ describe('kind config files', () => {
     expect(node.extraMounts).toBeUndefined();
   });
 
-  test('the hostPath config mounts /tmp/aiq-storage and maps 80/443 to the gateway NodePorts', () => {
+  test('the hostPath config mounts the node path of local-istio\'s volume (main.ts) and maps 80/443 to the gateway NodePorts', () => {
+    const database = ENVIRONMENTS['local-istio'].database;
+    const hostPath = database.kind === 'sqlite' ? database.storage.hostPath : undefined;
+    expect(hostPath).toBe('/tmp/aiq-storage');
     const [node] = kindNodes(fs.readFileSync(KIND_CONFIG_HOSTPATH, 'utf8'));
-    expect(node.extraMounts).toEqual([{ hostPath: '/tmp/aiq-storage', containerPath: '/tmp/aiq-storage' }]);
+    expect(node.extraMounts).toEqual([{ hostPath, containerPath: hostPath }]);
     expect(node.extraPortMappings).toEqual([
       { containerPort: 30080, hostPort: 80, protocol: 'TCP' },
       { containerPort: 30443, hostPort: 443, protocol: 'TCP' },

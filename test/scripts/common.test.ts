@@ -120,3 +120,91 @@ describe('missing tools', () => {
     }
   });
 });
+
+describe('the environments come from the cdk8s app (node build/main.js --print-env), not from the scripts', () => {
+  /** A stand-in app whose only environment is `staging`, on minikube, with its own names. */
+  const STAGING_APP = `if (process.argv[2] === '--print-env') {
+  process.stdout.write([
+    'staging provider minikube', 'staging namespace acme-staging', 'staging host staging.acme.test',
+    'staging part_of acme', 'staging instance acme-staging', 'staging secret acme-secrets', 'staging secret_optional false',
+    'staging database external', 'staging claim ', 'staging host_path ', 'staging istio false',
+    'prod provider ', 'prod namespace acme-prod',
+  ].join('\\n') + '\\n');
+}
+`;
+  /** Runs body with a sandbox and removes the sandbox afterwards. */
+  function withSandbox(sb: Sandbox, body: (sb: Sandbox) => void): void {
+    try {
+      body(sb);
+    } finally {
+      sb.cleanup();
+    }
+  }
+
+  function stagingSandbox(): Sandbox {
+    const sb = new Sandbox({ ownBuild: true });
+    fs.mkdirSync(path.join(sb.root, 'build'));
+    fs.writeFileSync(path.join(sb.root, 'build', 'main.js'), STAGING_APP);
+    fs.writeFileSync(path.join(sb.root, '.env'), 'DATABASE_URL=postgresql://db/acme\n');
+    return sb;
+  }
+
+  test('namespace, Secret, labels and cluster tool of an environment are the app\'s', () => {
+    withSandbox(stagingSandbox(), (sb) => {
+      sb.rule({ tool: 'kubectl', match: 'get namespace', exit: 1, stderr: 'NotFound\n' });
+      const res = sb.run('create-secret.sh', ['--env', 'staging', '--restart']);
+      expect(res.status).toBe(0);
+      expect(sb.lines('kubectl')).toEqual([
+        'kubectl --context todo get namespace acme-staging -o name',
+        'kubectl --context todo create namespace acme-staging --save-config',
+        `kubectl --context todo -n acme-staging create secret generic acme-secrets --from-env-file=${path.join(sb.root, '.env')} --dry-run=client -o yaml`,
+        'kubectl --context todo apply -f -',
+        'kubectl --context todo -n acme-staging rollout restart deployment -l app.kubernetes.io/part-of=acme',
+      ]);
+    });
+  });
+
+  test('the laptop environments are the app\'s environments with a cluster tool', () => {
+    withSandbox(stagingSandbox(), (sb) => {
+      const unknown = sb.run('deploy.sh', ['--env', 'local']);
+      expect(unknown.status).toBe(2);
+      expect(unknown.stderr).toContain("unknown environment 'local' (allowed here: staging)");
+      const notLaptop = sb.run('deploy.sh', ['--env', 'prod']);
+      expect(notLaptop.status).toBe(2);
+      expect(notLaptop.stderr).toContain("environment 'prod' is not handled by these laptop scripts (allowed here: staging)");
+    });
+  });
+
+  test('with this repository\'s app: local, local-istio and minikube', () => {
+    withSandbox(new Sandbox(), (sb) => {
+      const res = sb.run('cleanup.sh', ['--env', 'nowhere']);
+      expect(res.status).toBe(2);
+      expect(res.stderr).toContain("unknown environment 'nowhere' (allowed here: local local-istio minikube)");
+    });
+  });
+
+  test('an app compiled before main.ts changed is compiled again first (node_modules/.bin/tsc -b)', () => {
+    withSandbox(stagingSandbox(), (sb) => {
+      const tsc = path.join(sb.root, 'node_modules', '.bin', 'tsc');
+      fs.mkdirSync(path.dirname(tsc), { recursive: true });
+      fs.writeFileSync(tsc, `#!/usr/bin/env bash\necho "tsc $*" >>"${path.join(sb.dir, 'tsc-calls')}"\ntouch build/main.js\n`, { mode: 0o755 });
+      fs.writeFileSync(path.join(sb.root, 'main.ts'), '// newer than build/main.js\n');
+      const later = new Date(Date.now() + 60_000);
+      fs.utimesSync(path.join(sb.root, 'main.ts'), later, later);
+      const res = sb.run('smoke-test.sh', ['--env', 'staging', '--url', 'http://127.0.0.1:9', '--retries', '1']);
+      expect(fs.readFileSync(path.join(sb.dir, 'tsc-calls'), 'utf8')).toBe('tsc -b\n');
+      expect(res.stderr).toContain('compiling the cdk8s app (tsc -b) to read its environments');
+      expect(res.output).toContain('(Host: staging.acme.test)');
+    });
+  });
+
+  test('without a build or node_modules the scripts say to run npm ci; --help needs neither', () => {
+    withSandbox(new Sandbox({ ownBuild: true }), (sb) => {
+      const res = sb.run('deploy.sh', ['--env', 'local']);
+      expect(res.status).toBe(1);
+      expect(res.stderr).toContain("the environments come from the cdk8s app in " + sb.root + ", which is not built; run 'npm ci' there first");
+      expect(sb.calls()).toEqual([]);
+      expect(sb.run('deploy.sh', ['--help']).status).toBe(0);
+    });
+  });
+});

@@ -4,6 +4,9 @@
  * fixed set of system tools, so no real cluster or Docker engine is touched and a missing tool can
  * be simulated by leaving its stub out.
  *
+ * The sandbox project's build/ is this repository's, so the scripts read the real environments
+ * (main.ts's ENVIRONMENTS) with the real `node`.
+ *
  * Every stub call is recorded under <sandbox>/calls/NNNN.argv (tool and arguments, NUL-separated);
  * its stdin is saved to NNNN.stdin when the arguments read stdin (`-f -`, `-i`), and the file after
  * `--config` is copied to NNNN.config. Rules decide what a stub prints and how it exits.
@@ -147,6 +150,8 @@ export interface SandboxOptions {
   omit?: string[];
   /** version written to the sandbox project's package.json */
   version?: string;
+  /** leave build/ out of the sandbox project, for a test that writes its own build/main.js */
+  ownBuild?: boolean;
 }
 
 export class Sandbox {
@@ -170,6 +175,12 @@ export class Sandbox {
       path.join(this.root, 'package.json'),
       JSON.stringify({ name: 'sandbox', version: opts.version ?? '0.1.0' }),
     );
+    // The scripts read the environments from the cdk8s app (`node build/main.js --print-env`): this
+    // repository's build, unless a test writes its own build/main.js (opts.ownBuild).
+    if (!opts.ownBuild) {
+      if (!fs.existsSync(path.join(REPO_ROOT, 'build', 'main.js'))) throw new Error('build/main.js is missing: run `npm run build` first');
+      fs.symlinkSync(path.join(REPO_ROOT, 'build'), path.join(this.root, 'build'));
+    }
     const bash = resolveSystemTools().bash;
     if (!bash) throw new Error('bash not found');
     const omit = new Set(opts.omit ?? []);
