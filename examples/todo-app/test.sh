@@ -144,7 +144,10 @@ own() {
 start() {
   local name=$1 uid=$2
   shift 2
-  as_user "$uid" "$@" >"$LOGS/$name.log" 2>&1 &
+  local drop=()
+  # setpriv execs the server, so $! is the server's own pid.
+  if [ "$IS_ROOT" = 1 ]; then drop=(setpriv --reuid="$uid" --regid="$uid" --clear-groups); fi
+  "${drop[@]}" "$@" >"$LOGS/$name.log" 2>&1 &
   PIDS+=("$!")
   NAMES+=("$name")
   printf '%s %s\n' "$!" "$name" >>"$WORK/servers.pids"
@@ -346,8 +349,10 @@ start_postgres() {
   own "$(id -u postgres 2>/dev/null || id -u)" "$WORK/postgres" "$WORK/postgres/socket"
   printf 'todo-test-password\n' >"$pw_file"
   chmod 644 "$pw_file"
+  touch "$LOGS/postgres.log"
+  if [ "$IS_ROOT" = 1 ]; then chown postgres "$LOGS/postgres.log"; fi
   as_user postgres "$PG_BIN/initdb" -D "$PG_DATA" -U todo --pwfile="$pw_file" --auth=scram-sha-256 \
-    --encoding=UTF8 --locale=C.UTF-8 >"$LOGS/postgres-initdb.log" 2>&1
+    --encoding=UTF8 --locale=C.UTF-8 >"$WORK/postgres/initdb.log" 2>&1 || { cat "$WORK/postgres/initdb.log" >&2; return 1; }
   as_user postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgres.log" -w -t 30 \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $WORK/postgres/socket" start >/dev/null
   PGPASSWORD=todo-test-password as_user postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U todo todo
@@ -407,23 +412,26 @@ start_nginx() {
 STACK_STAMP=$WORK/stack-started
 start_stack() {
   local run=$WORK/run
-  touch "$STACK_STAMP"
-  # Backend as uid 1000: /data, /logs and /tmp are the only writable places (its volumes). A clean
-  # environment, like the container's: the image's ENV plus what the ConfigMap and SqlitePersistence set.
+  # The writable directories of the contract, each owned by the user that writes it (its emptyDir or volume).
   own "$BACKEND_UID" "$run/backend/data" "$run/backend/logs" "$run/backend/tmp"
+  own "$FRONTEND_UID" "$WORK/standalone/.next/cache" "$run/frontend/tmp"
+  own "$NGINX_UID" "$run/static" "$run/ingress" "$run/ingress-static"
+  # From here on, nothing outside them may change.
+  touch "$STACK_STAMP"
+
+  # Backend as uid 1000, in a clean environment like the container's: the image's ENV plus what the
+  # ConfigMap and SqlitePersistence set.
   start backend "$BACKEND_UID" env -i -C "$HERE/backend" PATH=/usr/local/bin:/usr/bin:/bin \
     HOME="$run/backend/tmp" TMPDIR="$run/backend/tmp" PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DATABASE_URL="sqlite:///$run/backend/data/db.sqlite3" LOG_DIR="$run/backend/logs" MODE=dummy LOG_LEVEL=info \
     HOST=127.0.0.1 PORT="$BACKEND_PORT" .venv/bin/python -m todo_api
 
   # Standalone frontend as uid 1001, with the image's writable /tmp and .next/cache.
-  own "$FRONTEND_UID" "$WORK/standalone/.next/cache" "$run/frontend/tmp"
   start frontend "$FRONTEND_UID" env -i -C "$WORK/standalone" PATH=/usr/local/bin:/usr/bin:/bin \
     HOME="$run/frontend/tmp" TMPDIR="$run/frontend/tmp" NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 \
     HOSTNAME=127.0.0.1 PORT="$FRONTEND_PORT" NEXT_PUBLIC_API_URL=/api node server.js
 
   # Static export: the image's server block, bound to loopback and pointed at the export.
-  own "$NGINX_UID" "$run/static" "$run/ingress" "$run/ingress-static"
   sed -e "s#listen $STATIC_PORT;#listen 127.0.0.1:$STATIC_PORT;#" -e "s#root /usr/share/nginx/html;#root $WORK/static-site;#" \
     "$HERE/frontend/nginx/default.conf" >"$run/static/default.conf"
   if ! grep -q "listen 127.0.0.1:$STATIC_PORT;" "$run/static/default.conf" || ! grep -q "root $WORK/static-site;" "$run/static/default.conf"; then

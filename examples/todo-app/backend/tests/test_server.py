@@ -131,6 +131,7 @@ def test_serves_as_the_app_user_writing_only_its_directories(sandbox: Sandbox) -
     assert messages.index("shutting down") < messages.index("Application shutdown complete.")
     assert any(record["logger"] == "uvicorn.access" and "POST /api/todos" in record["message"] for record in records)
     assert {record["level"] for record in records} <= {"INFO", "WARNING"}
+    assert all("color_message" not in record and record["time"].endswith("+00:00") for record in records)
     # The same lines in LOG_DIR, and the database on the data volume, owned by the app user.
     assert (sandbox.logs / "backend.log").read_text().splitlines() == stdout.splitlines()
     database = sandbox.data / "db.sqlite3"

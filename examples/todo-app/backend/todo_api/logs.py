@@ -3,7 +3,9 @@
 import logging.config
 from typing import Any, Optional
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+from pythonjsonlogger.core import RESERVED_ATTRS
+
+LOG_FORMAT = "%(levelname)s %(name)s %(message)s"
 
 
 def logging_config(level: str, log_dir: Optional[str] = None) -> dict[str, Any]:
@@ -27,8 +29,11 @@ def logging_config(level: str, log_dir: Optional[str] = None) -> dict[str, Any]:
             "json": {
                 "()": "pythonjsonlogger.json.JsonFormatter",
                 "fmt": LOG_FORMAT,
-                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-                "timestamp": False,
+                "rename_fields": {"levelname": "level", "name": "logger"},
+                # ISO 8601 in UTC, e.g. "2026-11-22T03:28:15.281000+00:00".
+                "timestamp": "time",
+                # uvicorn repeats each message with terminal colours in `color_message`.
+                "reserved_attrs": [*RESERVED_ATTRS, "color_message"],
             },
         },
         "handlers": handlers,

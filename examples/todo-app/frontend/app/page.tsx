@@ -34,6 +34,12 @@ export default function TodoPage() {
     });
   };
 
+  // Optimistic: the box flips at once; the list is reloaded from the API (and an error shown) afterwards.
+  const onToggle = (todo: Todo) => {
+    setTodos((current) => current?.map((t) => (t.id === todo.id ? { ...t, done: !todo.done } : t)));
+    void run(() => setDone(todo.id, !todo.done));
+  };
+
   const onAsk = (event: FormEvent) => {
     event.preventDefault();
     if (!question.trim()) return;
@@ -61,7 +67,7 @@ export default function TodoPage() {
         {todos?.map((todo) => (
           <li key={todo.id} className={todo.done ? 'done' : undefined}>
             <label>
-              <input type="checkbox" checked={todo.done} onChange={() => void run(() => setDone(todo.id, !todo.done))} />
+              <input type="checkbox" checked={todo.done} onChange={() => onToggle(todo)} />
               <span>{todo.title}</span>
             </label>
             <button type="button" aria-label={`Delete ${todo.title}`} onClick={() => void run(() => deleteTodo(todo.id))}>×</button>
