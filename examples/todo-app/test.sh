@@ -92,23 +92,26 @@ PG_DATA=""
 PG_BIN=""
 POLICY_RC_CREATED=0
 
-stop_pid() {
-  local pid=$1 i
-  kill -TERM "$pid" 2>/dev/null || return 0
+# stop_all PID...: SIGTERM to all at once, up to 10 s for them to exit, then SIGKILL to what is left.
+stop_all() {
+  local pid alive i
+  [ "$#" -gt 0 ] || return 0
+  kill -TERM "$@" 2>/dev/null || true
   for i in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    alive=()
+    for pid in "$@"; do
+      if kill -0 "$pid" 2>/dev/null; then alive+=("$pid"); fi
+    done
+    [ "${#alive[@]}" -gt 0 ] || return 0
     [ "$i" -eq 100 ] || sleep 0.1
   done
-  kill -KILL "$pid" 2>/dev/null || true
+  kill -KILL "${alive[@]}" 2>/dev/null || true
 }
 
 cleanup() {
-  local i
   # The stack's servers outlive the step that starts them; the main script stops them.
-  if [ "$STEP_FN" != start_stack ]; then
-    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-      stop_pid "${PIDS[$i]}"
-    done
+  if [ "$STEP_FN" != start_stack ] && [ "${#PIDS[@]}" -gt 0 ]; then
+    stop_all "${PIDS[@]}"
   fi
   if [ -n "$PG_DATA" ] && [ -f "$PG_DATA/postmaster.pid" ]; then
     as_user postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -t 20 -w stop >/dev/null 2>&1 || true
