@@ -368,6 +368,18 @@ test_backend() {
     .venv/bin/python -m pytest -q -p no:cacheprovider
 }
 
+# The Dockerfile's build stage: the runtime lock alone, wheels only, no dependency resolution; then the app
+# must import and pip must find every requirement met (a dependency missing from the lock fails here).
+test_backend_image_install() {
+  local python venv=$WORK/image-venv
+  python=$(python_bin)
+  "$python" -m venv "$venv"
+  "$venv/bin/pip" install -q --require-hashes --only-binary=:all: --no-deps -r "$HERE/backend/requirements.txt"
+  "$venv/bin/pip" check
+  (cd "$HERE/backend" && PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" -c 'import todo_api.app, todo_api.__main__, todo_api.migrate; todo_api.app.create_app()')
+  if "$venv/bin/python" -c 'import pytest' 2>/dev/null; then err "test tools in the runtime lock"; return 1; fi
+}
+
 # Both builds from one source tree; each output is copied out the way the Dockerfile's final stage takes it.
 test_build_standalone() {
   cd "$HERE/frontend"
@@ -515,6 +527,7 @@ main() {
   else
     step "shellcheck test.sh" 60 test_shellcheck || true
     step "backend: pytest on SQLite and PostgreSQL" 300 test_backend || true
+    step "backend: the image's install from the runtime lock (wheels only, no resolver)" 300 test_backend_image_install || true
     step "frontend: next build (standalone)" 300 test_build_standalone && standalone=1
     step "frontend: next build (static export)" 300 test_build_static && static=1
     if [ "$standalone" = 1 ] && [ "$static" = 1 ]; then
