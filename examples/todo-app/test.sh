@@ -90,6 +90,7 @@ PIDS=()
 NAMES=()
 PG_DATA=""
 PG_BIN=""
+STEP_PID=""
 POLICY_RC_CREATED=0
 
 # stop_all PID...: SIGTERM to all at once, up to 10 s for them to exit, then SIGKILL to what is left.
@@ -109,6 +110,8 @@ stop_all() {
 }
 
 cleanup() {
+  # Interrupted during a step: timeout(1) passes SIGTERM on to the step and everything it started.
+  if [ -n "$STEP_PID" ]; then stop_all "$STEP_PID"; fi
   # The stack's servers outlive the step that starts them; the main script stops them.
   if [ "$STEP_FN" != start_stack ] && [ "${#PIDS[@]}" -gt 0 ]; then
     stop_all "${PIDS[@]}"
@@ -208,7 +211,10 @@ RESULTS=()
 step() {
   local name=$1 limit=$2 fn=$3 started=$SECONDS rc=0
   printf '\n=== %s\n' "$name"
-  TODO_APP_TEST_INSTALL=$INSTALL timeout --kill-after=10 "$limit" "$BASH" "$HERE/test.sh" __step "$fn" || rc=$?
+  TODO_APP_TEST_INSTALL=$INSTALL timeout --kill-after=10 "$limit" "$BASH" "$HERE/test.sh" __step "$fn" &
+  STEP_PID=$!
+  wait "$STEP_PID" || rc=$?
+  STEP_PID=""
   if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then err "$name: timed out after ${limit}s"; fi
   if [ "$rc" = 0 ]; then
     PASSED=$((PASSED + 1))
@@ -519,6 +525,14 @@ test_writable_paths() {
 # ---------------------------------------------------------------------------
 main() {
   local started=$SECONDS line standalone=0 static=0
+  # One run at a time: a second one would delete this run's directory and its record of the servers.
+  mkdir -p "$(dirname "$WORK")"
+  exec 9>"$(dirname "$WORK")/test-run.lock"
+  if ! flock -n 9; then
+    err "another test.sh run is using $WORK; wait for it to finish"
+    KEEP=1
+    exit 1
+  fi
   rm -rf "$WORK"
   mkdir -p "$WORK" "$LOGS"
   chmod 755 "$WORK" "$LOGS"
