@@ -6,10 +6,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 usage() {
   cat <<EOF
-Usage: $(basename "$0") --backend DIR --frontend DIR [--env ENV] [--tag TAG | --local-tag] [--no-load]
+Usage: $(basename "$0") [--backend DIR] [--frontend DIR] [--env ENV] [--tag TAG | --local-tag] [--no-load]
 
 Build todo-backend:TAG from DIR/Dockerfile of the FastAPI backend and todo-frontend:TAG from
-DIR/Dockerfile of the Next.js frontend, load both into the cluster of ENV
+DIR/Dockerfile of the Next.js frontend (by default the reference app in examples/todo-app, which
+meets docs/container-contract.md), load both into the cluster of ENV
 (kind load docker-image / minikube image load), and record TAG so that
 scripts/deploy.sh --env ENV synthesizes the manifests with it (no code change needed).
 
@@ -19,8 +20,10 @@ repository. With IMAGE_REGISTRY set, the images are named IMAGE_REGISTRY/todo-ba
 (the same prefix the synth applies).
 
 Options:
-  --backend DIR      build context of the backend (holds its Dockerfile)
-  --frontend DIR     build context of the frontend (holds its Dockerfile)
+  --backend DIR      build context of the backend (holds its Dockerfile;
+                     default: examples/todo-app/backend)
+  --frontend DIR     build context of the frontend (holds its Dockerfile;
+                     default: examples/todo-app/frontend)
   --env ENV          a laptop environment of main.ts (default: local):
                      which cluster to load into
   --tag TAG          use this tag as is
@@ -34,8 +37,10 @@ cluster; env TODO_STATE_DIR changes .cache).
 EOF
 }
 
-BACKEND_DIR=""
-FRONTEND_DIR=""
+# The reference app beside these scripts, so a clone needs no other repository.
+EXAMPLE_DIR="$(cd "$TODO_SCRIPTS_DIR/.." && pwd)/examples/todo-app"
+BACKEND_DIR="$EXAMPLE_DIR/backend"
+FRONTEND_DIR="$EXAMPLE_DIR/frontend"
 TAG=""
 LOCAL_TAG=0
 LOAD=1
@@ -54,8 +59,6 @@ handle_option() {
 }
 parse_args "$@"
 
-[ -n "$BACKEND_DIR" ] || usage_error "--backend DIR is required"
-[ -n "$FRONTEND_DIR" ] || usage_error "--frontend DIR is required"
 if [ -n "$NAME" ]; then
   TODO_KIND_CLUSTER=$NAME
   TODO_MINIKUBE_PROFILE=$NAME

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Sandbox } from './helpers';
+import { REPO_ROOT, Sandbox } from './helpers';
 
 describe('build-images.sh with an app in a git repository', () => {
   let sb: Sandbox;
@@ -108,9 +108,21 @@ describe('build-images.sh without git', () => {
     expect(sb.calls()).toEqual([]);
   });
 
-  test('both paths are required', () => {
-    const res = sb.run('build-images.sh', ['--backend', backend]);
-    expect(res.status).toBe(2);
-    expect(res.stderr).toContain('--frontend DIR is required');
+  test('without --backend and --frontend it builds the reference app in examples/todo-app', () => {
+    const res = sb.run('build-images.sh', ['--no-load', '--local-tag']);
+    expect(res.status).toBe(0);
+    const example = path.join(REPO_ROOT, 'examples', 'todo-app');
+    expect(sb.lines()).toEqual([
+      `docker build -t todo-backend:v0.1.0-local ${example}/backend`,
+      `docker build -t todo-frontend:v0.1.0-local ${example}/frontend`,
+    ]);
+    for (const dir of ['backend', 'frontend']) expect(fs.existsSync(path.join(example, dir, 'Dockerfile'))).toBe(true);
+  });
+
+  test('--help names the defaults', () => {
+    const res = sb.run('build-images.sh', ['--help']);
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain('default: examples/todo-app/backend');
+    expect(res.stdout).toContain('default: examples/todo-app/frontend');
   });
 });

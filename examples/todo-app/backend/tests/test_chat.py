@@ -1,0 +1,128 @@
+"""POST /api/chat: canned answers in dummy mode; in real mode a real HTTP model server on 127.0.0.1."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import ValidationError
+
+from todo_api.app import create_app
+from todo_api.config import Settings
+
+
+def test_dummy_mode_answers_from_the_data(client: TestClient) -> None:
+    client.post("/api/todos", json={"title": "a"})
+    done = client.post("/api/todos", json={"title": "b"}).json()
+    client.patch(f"/api/todos/{done['id']}", json={"done": True})
+    response = client.post("/api/chat", json={"message": "What is left on my todo list?"})
+    assert response.status_code == 200
+    assert response.json() == {"reply": "You have 1 open todo.", "mode": "dummy"}
+
+
+def test_dummy_mode_greets_and_has_a_default(client: TestClient) -> None:
+    assert "dummy mode" in client.post("/api/chat", json={"message": "hello"}).json()["reply"]
+    assert "MODE=dummy" in client.post("/api/chat", json={"message": "why is the sky blue"}).json()["reply"]
+
+
+def test_chat_validates_the_message(client: TestClient) -> None:
+    assert client.post("/api/chat", json={}).status_code == 422
+    assert client.post("/api/chat", json={"message": ""}).status_code == 422
+
+
+class ModelServer:
+    """An OpenAI-compatible /chat/completions endpoint that records requests and answers as told."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.status = 200
+        self.answer: object = {"choices": [{"message": {"role": "assistant", "content": "Do the dishes first."}}]}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                length = int(self.headers["Content-Length"])
+                server.requests.append({
+                    "path": self.path,
+                    "authorization": self.headers.get("Authorization"),
+                    "body": json.loads(self.rfile.read(length)),
+                })
+                payload = json.dumps(server.answer).encode()
+                self.send_response(server.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *_args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "ModelServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def model_server() -> Iterator[ModelServer]:
+    with ModelServer() as server:
+        yield server
+
+
+@pytest.fixture
+def real_client(database_url: str, model_server: ModelServer) -> Iterator[TestClient]:
+    settings = Settings(database_url=database_url, mode="real", model_server_url=model_server.url + "/",
+                        model_name="test-model", openai_api_key="sk-test", model_timeout_seconds=5)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_real_mode_calls_the_model_server(real_client: TestClient, model_server: ModelServer) -> None:
+    real_client.post("/api/todos", json={"title": "dishes"})
+    response = real_client.post("/api/chat", json={"message": "What first?"})
+    assert response.status_code == 200
+    assert response.json() == {"reply": "Do the dishes first.", "mode": "real"}
+    [request] = model_server.requests
+    assert request["path"] == "/v1/chat/completions"
+    assert request["authorization"] == "Bearer sk-test"
+    assert request["body"]["model"] == "test-model"
+    assert request["body"]["messages"][-1] == {"role": "user", "content": "What first?"}
+    assert "1 open todos" in request["body"]["messages"][0]["content"]
+
+
+def test_real_mode_model_server_error_is_502(real_client: TestClient, model_server: ModelServer) -> None:
+    model_server.status = 500
+    model_server.answer = {"error": "boom"}
+    response = real_client.post("/api/chat", json={"message": "hi"})
+    assert response.status_code == 502
+    assert response.json() == {"detail": "the model server answered HTTP 500"}
+
+
+def test_real_mode_malformed_answer_is_502(real_client: TestClient, model_server: ModelServer) -> None:
+    model_server.answer = {"choices": []}
+    response = real_client.post("/api/chat", json={"message": "hi"})
+    assert response.status_code == 502
+    assert "choices[0]" in response.json()["detail"]
+
+
+def test_real_mode_unreachable_server_is_502(database_url: str) -> None:
+    settings = Settings(database_url=database_url, mode="real", model_server_url="http://127.0.0.1:1/v1", model_timeout_seconds=2)
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/api/chat", json={"message": "hi"})
+    assert response.status_code == 502
+    assert response.json()["detail"].startswith("the model server could not be reached")
+
+
+def test_real_mode_without_a_url_is_a_configuration_error() -> None:
+    with pytest.raises(ValidationError, match="MODE=real needs MODEL_SERVER_URL"):
+        Settings(mode="real")

@@ -1,0 +1,62 @@
+from fastapi.testclient import TestClient
+
+from todo_api.app import create_app
+from todo_api.config import Settings
+
+
+def test_starts_empty_and_creates_a_todo(client: TestClient) -> None:
+    assert client.get("/api/todos").json() == []
+    created = client.post("/api/todos", json={"title": "  buy milk  "})
+    assert created.status_code == 201
+    body = created.json()
+    assert body == {"id": body["id"], "title": "buy milk", "done": False}
+    assert client.get("/api/todos").json() == [body]
+    assert client.get(f"/api/todos/{body['id']}").json() == body
+
+
+def test_lists_in_creation_order(client: TestClient) -> None:
+    titles = ["one", "two", "three"]
+    for title in titles:
+        client.post("/api/todos", json={"title": title})
+    assert [todo["title"] for todo in client.get("/api/todos").json()] == titles
+
+
+def test_updates_done_and_title(client: TestClient) -> None:
+    todo = client.post("/api/todos", json={"title": "write tests"}).json()
+    done = client.patch(f"/api/todos/{todo['id']}", json={"done": True})
+    assert done.status_code == 200
+    assert done.json() == {"id": todo["id"], "title": "write tests", "done": True}
+    renamed = client.patch(f"/api/todos/{todo['id']}", json={"title": "write more tests"}).json()
+    assert renamed == {"id": todo["id"], "title": "write more tests", "done": True}
+    assert client.get("/api/todos").json() == [renamed]
+
+
+def test_deletes(client: TestClient) -> None:
+    keep = client.post("/api/todos", json={"title": "keep"}).json()
+    drop = client.post("/api/todos", json={"title": "drop"}).json()
+    response = client.delete(f"/api/todos/{drop['id']}")
+    assert response.status_code == 204
+    assert response.content == b""
+    assert client.get("/api/todos").json() == [keep]
+    assert client.delete(f"/api/todos/{drop['id']}").status_code == 404
+
+
+def test_unknown_ids_are_404(client: TestClient) -> None:
+    assert client.get("/api/todos/999").status_code == 404
+    assert client.patch("/api/todos/999", json={"done": True}).status_code == 404
+    assert client.get("/api/todos/999").json() == {"detail": "todo 999 not found"}
+
+
+def test_rejects_invalid_titles(client: TestClient) -> None:
+    for body in ({}, {"title": ""}, {"title": "   "}, {"title": "x" * 201}, {"title": 5}):
+        assert client.post("/api/todos", json=body).status_code == 422, body
+    todo = client.post("/api/todos", json={"title": "ok"}).json()
+    assert client.patch(f"/api/todos/{todo['id']}", json={"title": " "}).status_code == 422
+    assert client.get("/api/todos").json() == [todo]
+
+
+def test_data_survives_a_restart(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as first:
+        first.post("/api/todos", json={"title": "persist me"})
+    with TestClient(create_app(settings)) as second:
+        assert [todo["title"] for todo in second.get("/api/todos").json()] == ["persist me"]
