@@ -1,9 +1,10 @@
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AppNamespace, AppNamespaceProps, AppNetworkPolicies, AutoscalingOptions, BackendMode, FastApiBackend, IngressRoutes,
+  AppNamespace, AppNamespaceProps, AppNetworkPolicies, AutoscalingOptions, FastApiBackend, IngressRoutes,
   NextFrontend, PathMatch, RouteTlsOptions, RoutingMode, SqlitePersistenceProps, SqlitePersistence, WorkloadResources,
 } from './lib';
+import { registryPrefixProblem } from './lib/image-reference';
 import { formatReport, hasErrors, summarize, ValidationOptions, validateManifests, Violation } from './lib/validation';
 import { version as packageVersion } from './package.json';
 
@@ -13,6 +14,12 @@ export type DatabaseSettings =
   | { readonly kind: 'sqlite'; readonly storage: SqlitePersistenceProps }
   /** An external database (e.g. Neon PostgreSQL) reached through `DATABASE_URL` in the app Secret. */
   | { readonly kind: 'external' };
+
+/**
+ * The todo backend's `MODE`: `dummy` answers AI calls with canned data (no model server or API key needed),
+ * `real` calls the model server at `MODEL_SERVER_URL`.
+ */
+export type AiMode = 'dummy' | 'real';
 
 /** How one workload scales. */
 export type ScalingSettings = { readonly replicas: number } | { readonly autoscaling: AutoscalingOptions };
@@ -35,9 +42,9 @@ export interface EnvironmentSettings {
   readonly exposeApiDocs: boolean;
   /** Where data lives. */
   readonly database: DatabaseSettings;
-  /** `MODE` of the backend: canned AI answers or the real model server. */
-  readonly backendMode: BackendMode;
-  /** `MODEL_SERVER_URL`, with `BackendMode.REAL`. */
+  /** `MODE` of the backend: canned AI answers or the real model server. TODO_AI_MODE replaces it. */
+  readonly backendMode: AiMode;
+  /** `MODEL_SERVER_URL`, with mode `real`. MODEL_SERVER_URL replaces it. */
   readonly modelServerUrl?: string;
   /** Whether the pods start before the app Secret exists (local clusters in dummy mode need none). */
   readonly secretOptional: boolean;
@@ -72,7 +79,7 @@ export const ENVIRONMENTS: Record<string, EnvironmentSettings> = {
     routing: RoutingMode.ingress(),
     exposeApiDocs: true,
     database: { kind: 'sqlite', storage: { claimName: 'todo-data', retainingStorageClass: { provisioner: 'rancher.io/local-path' } } },
-    backendMode: BackendMode.DUMMY,
+    backendMode: 'dummy',
     secretOptional: true,
     backend: { replicas: 1 },
     frontend: { replicas: 1 },
@@ -88,7 +95,7 @@ export const ENVIRONMENTS: Record<string, EnvironmentSettings> = {
     routing: RoutingMode.istio(),
     exposeApiDocs: true,
     database: { kind: 'sqlite', storage: { claimName: 'todo-data', hostPath: '/tmp/aiq-storage' } },
-    backendMode: BackendMode.DUMMY,
+    backendMode: 'dummy',
     secretOptional: true,
     backend: { replicas: 1 },
     frontend: { replicas: 1 },
@@ -105,7 +112,7 @@ export const ENVIRONMENTS: Record<string, EnvironmentSettings> = {
     routing: RoutingMode.ingress(),
     exposeApiDocs: true,
     database: { kind: 'external' },
-    backendMode: BackendMode.DUMMY,
+    backendMode: 'dummy',
     secretOptional: false,
     backend: { autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 80 } },
     frontend: { autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 80 } },
@@ -122,7 +129,7 @@ export const ENVIRONMENTS: Record<string, EnvironmentSettings> = {
     routing: RoutingMode.gatewayApi({ gatewayName: 'public', gatewayNamespace: 'gateway-system', sectionName: 'https' }),
     exposeApiDocs: false,
     database: { kind: 'external' },
-    backendMode: BackendMode.REAL,
+    backendMode: 'real',
     modelServerUrl: 'https://api.openai.com/v1',
     secretOptional: false,
     backend: {
@@ -152,6 +159,10 @@ export interface TodoChartOptions {
   readonly imageRegistry?: string;
   /** Replaces the environment's host. @default - the environment's host */
   readonly host?: string;
+  /** Replaces the environment's AI mode (TODO_AI_MODE). @default - the environment's backendMode */
+  readonly aiMode?: AiMode;
+  /** Replaces the environment's model server URL (MODEL_SERVER_URL); needs mode `real`. @default - the environment's modelServerUrl */
+  readonly modelServerUrl?: string;
 }
 
 /** One environment of the todo app: namespace, backend, frontend, storage, routes and policies. */
@@ -170,6 +181,8 @@ export class TodoChart extends Chart {
     this.settings = settings;
     const imageTag = options.imageTag ?? settings.defaultImageTag;
     checkImageTag(settings, imageTag);
+    checkImageRegistry(options.imageRegistry);
+    const ai = resolveAiSettings(settings, options);
     const image = (name: string) => `${options.imageRegistry ? `${options.imageRegistry.replace(/\/+$/, '')}/` : ''}${name}:${imageTag}`;
     const common = { partOf: PART_OF, instance: settings.namespace, version: imageTag };
     const secretEnv = { name: APP_SECRET_NAME, optional: settings.secretOptional };
@@ -184,14 +197,14 @@ export class TodoChart extends Chart {
     // Storage first: cdk8s writes objects in construct order, and kubectl applies the StorageClass or
     // PersistentVolume before the claim that names it.
     if (settings.database.kind === 'sqlite') {
-      this.persistence = new SqlitePersistence(this, 'todo-data', { ...common, version: 'v1', ...settings.database.storage });
+      // The backend stores uploaded images under <data>/images.
+      this.persistence = new SqlitePersistence(this, 'todo-data', { ...common, version: 'v1', dataSubdirectories: ['images'], ...settings.database.storage });
     }
     this.backend = new FastApiBackend(this, 'todo-backend', {
       ...common,
       ...settings.backend,
       image: image('todo-backend'),
-      mode: settings.backendMode,
-      modelServerUrl: settings.modelServerUrl,
+      config: ai.modelServerUrl === undefined ? { MODE: ai.mode } : { MODE: ai.mode, MODEL_SERVER_URL: ai.modelServerUrl },
       secretEnv,
       disruptionBudget: settings.disruptionBudgets ? { maxUnavailable: 1 } : undefined,
     });
@@ -247,6 +260,37 @@ function checkImageTag(settings: EnvironmentSettings, imageTag: string): void {
   }
 }
 
+/** The backend's AI mode and model server: the synth settings over the environment's. */
+function resolveAiSettings(settings: EnvironmentSettings, options: TodoChartOptions): { mode: AiMode; modelServerUrl?: string } {
+  const where = `Environment '${settings.name}'`;
+  const mode = options.aiMode ?? settings.backendMode;
+  if (mode !== 'dummy' && mode !== 'real') {
+    throw new Error(`${where}: TODO_AI_MODE must be "mock" (canned answers) or "real" (calls MODEL_SERVER_URL); got "${mode}". Leave it unset for mock.`);
+  }
+  if (mode === 'dummy') {
+    if (options.modelServerUrl !== undefined) {
+      throw new Error(`${where}: MODEL_SERVER_URL is only used with TODO_AI_MODE=real; got "${options.modelServerUrl}" in mock mode. `
+        + 'Set TODO_AI_MODE=real as well, or unset MODEL_SERVER_URL.');
+    }
+    return { mode };
+  }
+  const modelServerUrl = options.modelServerUrl ?? settings.modelServerUrl;
+  if (modelServerUrl === undefined || !/^https?:\/\/[^\s/@]+(\/\S*)?$/.test(modelServerUrl)) {
+    throw new Error(`${where}: TODO_AI_MODE=real needs MODEL_SERVER_URL, an http(s) URL without credentials; got ${modelServerUrl === undefined ? 'none' : `"${modelServerUrl}"`}. `
+      + 'Set MODEL_SERVER_URL=http://model.<namespace>.svc.cluster.local:8080/v1 (or your provider\'s endpoint); API keys go in the todo-secrets Secret.');
+  }
+  return { mode, modelServerUrl };
+}
+
+function checkImageRegistry(registry: string | undefined): void {
+  if (registry === undefined) return;
+  const problem = registryPrefixProblem(registry.replace(/\/+$/, ''));
+  if (problem) {
+    throw new Error(`IMAGE_REGISTRY must be a registry prefix such as "ghcr.io/acme" or "localhost:5001": ${problem}; got "${registry}". `
+      + 'Write the registry host (and optional lowercase path) without a scheme, tag or spaces.');
+  }
+}
+
 /** What selects and parameterizes the environments; read from the process environment by {@link optionsFromEnv}. */
 export interface BuildOptions extends TodoChartOptions {
   /** Environment names, or `["all"]`. @default ["local"] */
@@ -266,7 +310,14 @@ export function buildApp(options: BuildOptions = {}): App {
 
 /** The settings of the named environments; `all` selects every one. Throws on an unknown name. */
 export function selectEnvironments(names: string[]): EnvironmentSettings[] {
-  if (names.includes('all')) return Object.values(ENVIRONMENTS);
+  const repeated = names.filter((name, index) => names.indexOf(name) !== index);
+  if (repeated.length > 0) {
+    throw new Error(`TODO_ENV: "${repeated[0]}" is listed twice in "${names.join(',')}"; each environment writes one chart and one file. List each once.`);
+  }
+  if (names.includes('all')) {
+    if (names.length > 1) throw new Error(`TODO_ENV: "all" already selects every environment; got "${names.join(',')}". Use "all" alone or list the environments.`);
+    return Object.values(ENVIRONMENTS);
+  }
   return names.map((name) => {
     const settings = ENVIRONMENTS[name];
     if (!settings) {
@@ -276,10 +327,16 @@ export function selectEnvironments(names: string[]): EnvironmentSettings[] {
   });
 }
 
-/** Reads TODO_ENV, IMAGE_TAG, IMAGE_REGISTRY and TODO_HOST. */
+/**
+ * Reads TODO_ENV, IMAGE_TAG, IMAGE_REGISTRY, TODO_HOST, TODO_AI_MODE (`mock`, the default, or `real`) and
+ * MODEL_SERVER_URL (with `real`; e.g. the minikube environment calling a model server in the cluster).
+ */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): BuildOptions {
   const nonEmpty = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+  const aiMode = nonEmpty(env.TODO_AI_MODE)?.toLowerCase();
   return {
+    aiMode: aiMode === undefined ? undefined : (aiMode === 'mock' ? 'dummy' : aiMode) as AiMode,
+    modelServerUrl: nonEmpty(env.MODEL_SERVER_URL),
     environments: nonEmpty(env.TODO_ENV)?.split(',').map((name) => name.trim()).filter((name) => name !== ''),
     imageTag: nonEmpty(env.IMAGE_TAG),
     imageRegistry: nonEmpty(env.IMAGE_REGISTRY),
