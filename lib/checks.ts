@@ -57,7 +57,7 @@ export class PropChecker {
   public hostName(prop: string, value: string | undefined): void {
     if (value === undefined) return;
     this.string(prop, value);
-    if (IPV4.test(value) || value.includes(':')) {
+    if (IPV4.test(value) || isIpv6(value.replace(/^\[|\]$/g, ''))) {
       this.fail(prop, 'must be a DNS host name, not an IP address (the API server refuses IP hosts in Ingress rules)', value,
         'Use a name that resolves to the address, e.g. "todo.local" in /etc/hosts or "<ip>.nip.io", or leave host unset to answer on any host.');
     }
@@ -122,15 +122,15 @@ export class PropChecker {
     if (typeof image !== 'string' || image === '') {
       this.fail(prop, 'is required: an image reference such as "ghcr.io/acme/api:v1.0.0"', image, `Pass ${prop}: "<registry>/<repository>:<tag>".`);
     }
-    const problem = imageReferenceProblem(image);
-    if (problem) {
-      this.fail(prop, `must be an OCI image reference ([registry[:port]/]repository[:tag][@sha256:<64 hex digits>]): ${problem}`, image,
-        'Write it like "ghcr.io/acme/api:v1.0.0" (no scheme, lowercase repository, no spaces).');
-    }
     const tag = imageTag(image);
     if (!tag && !image.includes('@sha256:')) {
       const name = image.replace(/:$/, '');
       this.fail(prop, 'must name a tag or digest', image, `Pin a version, e.g. "${name}:v0.1.0" or "${name}@sha256:<digest>".`);
+    }
+    const problem = imageReferenceProblem(image);
+    if (problem) {
+      this.fail(prop, `must be an OCI image reference ([registry[:port]/]repository[:tag][@sha256:<64 hex digits>]): ${problem}`, image,
+        'Write it like "ghcr.io/acme/api:v1.0.0" (no scheme, lowercase repository, no spaces).');
     }
   }
 

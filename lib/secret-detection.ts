@@ -39,7 +39,7 @@ export function secretValueKind(value: string): string | undefined {
 export function rejectSecretLookingValue(check: PropChecker, prop: string, key: string, value: string, plainKeys: ReadonlySet<string>): void {
   check.string(prop, value);
   if (SECRET_LIKE_KEY.test(key) && !plainKeys.has(key)) {
-    check.fail(prop, 'looks like a secret by its name and would be written in plain text to the output', '<redacted>',
+    check.fail(prop, 'looks like a secret and would be written in plain text to the output', '<redacted>',
       `Create a Secret in the cluster and reference it: secretKeys: { ${key}: { secretName: "...", key: "${key}" } }; `
       + `if it is an ordinary setting, list it in plainTextKeys: ["${key}"].`);
   }

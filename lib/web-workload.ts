@@ -445,7 +445,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
   /** Every mount names a volume of the pod (volumes may be added after the mounts, e.g. by SqlitePersistence). */
   private validateMounts(): string[] {
     return this.volumeMounts.filter((mount) => !this.volumes.some((volume) => volume.name === mount.name)).map((mount) =>
-      `${this.check.subject}: volumeMounts mount "${mount.name}" at ${mount.mountPath}, but the pod has no such volume (it has ${this.volumes.map((volume) => volume.name).join(', ')}). `
-      + 'Add it to volumes, or fix the name.');
+      `${this.check.subject}: volumeMounts names a volume the pod does not have; got "${mount.name}" (at ${mount.mountPath}). `
+      + `Add it to volumes, or use one of: ${this.volumes.map((volume) => volume.name).join(', ')}.`);
   }
 }

@@ -1,8 +1,28 @@
-import { Protocol } from 'cdk8s-plus-28';
+import * as kplus from 'cdk8s-plus-28';
 import { k8s } from './k8s';
 
-// `ServiceType`, `ImagePullPolicy` and `Protocol` are cdk8s-plus's own enums, so its values work here unchanged.
-export { ImagePullPolicy, Protocol, ServiceType } from 'cdk8s-plus-28';
+// cdk8s-plus's own enums, under the names this package always had: a value from either import works anywhere.
+
+/**
+ * How a Service is exposed: cdk8s-plus's `ServiceType` (`CLUSTER_IP`, the default, `NODE_PORT`, `LOAD_BALANCER`;
+ * the workloads refuse `EXTERNAL_NAME`, which selects no pods).
+ */
+export const ServiceType = kplus.ServiceType;
+/** A value of {@link ServiceType}. */
+export type ServiceType = kplus.ServiceType;
+
+/**
+ * When the kubelet pulls the image: cdk8s-plus's `ImagePullPolicy` (`IF_NOT_PRESENT`, the default, which images
+ * loaded with `kind load` or `minikube image load` need; `ALWAYS`; `NEVER`).
+ */
+export const ImagePullPolicy = kplus.ImagePullPolicy;
+/** A value of {@link ImagePullPolicy}. */
+export type ImagePullPolicy = kplus.ImagePullPolicy;
+
+/** A port's protocol: cdk8s-plus's `Protocol` (`TCP`, `UDP`, `SCTP`). */
+export const Protocol = kplus.Protocol;
+/** A value of {@link Protocol}. */
+export type Protocol = kplus.Protocol;
 
 /** Whether a NodePort or LoadBalancer Service routes outside traffic to pods on every node or only the receiving one. */
 export enum ExternalTrafficPolicy {

@@ -39,7 +39,7 @@ const RESTRICTED_CONTAINER = {
   capabilities: { drop: ['ALL'] },
   seccompProfile: { type: 'RuntimeDefault' },
 };
-const DEFAULT_CONFIG = { LOG_LEVEL: 'info', MODE: 'dummy', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
+const DEFAULT_CONFIG = { LOG_LEVEL: 'info', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
 
 describe('FastApiBackend defaults', () => {
   test('writes a ConfigMap, a Deployment and a Service, and nothing else', () => {
@@ -58,7 +58,7 @@ describe('FastApiBackend defaults', () => {
   test('the ConfigMap holds the backend settings, sorted', () => {
     const configMap = findObject(backend().objects(), 'ConfigMap', 'api-config');
     expect(configMap.data).toEqual(DEFAULT_CONFIG);
-    expect(Object.keys(configMap.data)).toEqual(['LOG_LEVEL', 'MODE', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED']);
+    expect(Object.keys(configMap.data)).toEqual(['LOG_LEVEL', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED']);
   });
 
   test('the Deployment runs 1 replica with a surge-only rolling update and selects by name and instance', () => {
@@ -223,8 +223,8 @@ describe('FastApiBackend options', () => {
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: SELECTOR } });
   });
 
-  test('disruptionBudget with a custom maxUnavailable, allowed by an autoscaler maximum above 1', () => {
-    const pdb = findObject(backend({ autoscaling: { minReplicas: 1, maxReplicas: 4 }, disruptionBudget: { maxUnavailable: 2 } }).objects(), 'PodDisruptionBudget');
+  test('disruptionBudget with a custom maxUnavailable below the autoscaler minimum', () => {
+    const pdb = findObject(backend({ autoscaling: { minReplicas: 3, maxReplicas: 4 }, disruptionBudget: { maxUnavailable: 2 } }).objects(), 'PodDisruptionBudget');
     expect(pdb.spec.maxUnavailable).toBe(2);
   });
 
@@ -408,7 +408,7 @@ describe('FastApiBackend options', () => {
 
 describe('FastApiBackend children', () => {
   test('are the ApiObjects of the expected kinds and names', () => {
-    const { api } = backend({ autoscaling: { minReplicas: 1, maxReplicas: 3 }, disruptionBudget: {} });
+    const { api } = backend({ autoscaling: { minReplicas: 2, maxReplicas: 3 }, disruptionBudget: {} });
     expect(ApiObject.of(api.deployment)).toBe(api.deployment);
     const described = [api.deployment, api.service, api.configMap, api.autoscaler!, api.disruptionBudget!]
       .map((object) => `${object.apiVersion} ${object.kind}/${object.name} in ${object.metadata.namespace}`);
