@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { imageReferenceProblem, imageTag } from './image-reference';
+import { IPV4, isCidr, isIpv6 } from './value-formats';
 
 /**
  * Early, actionable prop checks shared by the constructs. Each failure names the construct
@@ -189,7 +190,6 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+)?$/;
 
 const SUFFIX_FACTORS: Record<string, number> = {
@@ -223,25 +223,6 @@ function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   return typeof value;
-}
-
-/** Whether a text is an IPv4 or IPv6 CIDR with an in-range prefix length. */
-export function isCidr(value: string): boolean {
-  const match = /^([^/\s]+)\/(\d{1,3})$/.exec(value);
-  if (!match) return false;
-  const [, address, prefixText] = match;
-  const prefix = Number(prefixText);
-  if (IPV4.test(address)) return address.split('.').every((octet) => Number(octet) <= 255 && String(Number(octet)) === octet) && prefix <= 32;
-  return isIpv6(address) && prefix <= 128;
-}
-
-function isIpv6(address: string): boolean {
-  if (!/^[0-9a-fA-F:]+$/.test(address)) return false;
-  const halves = address.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((half) => (half === '' ? [] : half.split(':')));
-  if (groups.some((group) => group.length === 0 || group.length > 4)) return false;
-  return halves.length === 2 ? groups.length < 8 : groups.length === 8;
 }
 
 function formatValue(value: unknown): string {

@@ -1,23 +1,10 @@
 import { PropChecker } from './checks';
+import { secretValueKind } from './value-formats';
 
 // Keys and values that would put a credential in plain text into the ConfigMap or the pod spec.
 const SECRET_LIKE_KEY = /(SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIAL)/i;
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Values that are credentials whatever their key is called, with what they are. */
-const SECRET_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
-  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, 'a JSON Web Token'],
-  [/^\s*bearer\s+\S{8,}/i, 'a bearer token'],
-  [/\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}/, 'an API key (sk-...)'],
-  [/\b(?:ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{20,}/, 'a GitHub token'],
-  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
-  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
-  [/\bAIza[0-9A-Za-z_-]{35}\b/, 'a Google API key'],
-  [/\bglpat-[A-Za-z0-9_-]{20,}/, 'a GitLab token'],
-  [URL_WITH_PASSWORD, 'a URL with an embedded password'],
-];
 
 /** Throws unless `name` can be an environment variable name. */
 export function checkEnvName(check: PropChecker, prop: string, name: string): void {
@@ -27,10 +14,6 @@ export function checkEnvName(check: PropChecker, prop: string, name: string): vo
   }
 }
 
-/** What kind of credential a value is, or undefined when it does not look like one. */
-export function secretValueKind(value: string): string | undefined {
-  return SECRET_VALUES.find(([pattern]) => pattern.test(value))?.[1];
-}
 
 /**
  * Throws when a plain setting looks like a secret: by its key (unless the key is in `plainKeys`, the

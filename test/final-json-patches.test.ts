@@ -5,6 +5,7 @@
  */
 import { JsonPatch, Testing } from 'cdk8s';
 import { FastApiBackend, IngressRoutes, SqlitePersistence } from '../lib';
+import { validateManifests } from '../lib/validation';
 import { findObject, mainContainer, synth, testChart, thrownMessage } from './util';
 
 function backend() {
@@ -29,6 +30,8 @@ describe('JSON patches on the exposed objects', () => {
     const deployment = findObject(synth(chart), 'Deployment', 'api');
     expect(deployment.spec.template.spec.hostAliases).toEqual([{ ip: '10.0.0.5', hostnames: ['legacy.internal'] }]);
     expect(mainContainer(deployment).resourcez).toEqual({ typo: true });
+    expect(validateManifests(synth(chart)).map((violation) => `${violation.rule} ${violation.field}`))
+      .toContain('schema/unknown-field spec.template.spec.containers[0].resourcez');
   });
 
   test('remove drops a field', () => {

@@ -1,6 +1,7 @@
 /**
  * Checks the API server makes beyond the OpenAPI schema, found missing by sending the same bad
- * manifests to a real API server (test/cluster/admission.test.ts): object names and port ranges.
+ * manifests to a real API server (test/cluster/admission.test.ts): object names, port ranges and the
+ * Gateway API's CEL rule for HTTPRoute paths.
  */
 import { asList, asRecord } from '../json-access';
 import { isKind } from './objects';
@@ -71,4 +72,20 @@ function portFinding(value: unknown, field: string, owner: string): Finding[] {
     message: `${owner} uses port ${value}, outside 1-65535`,
     fix: 'Use a port number from 1 to 65535.',
   }];
+}
+
+/** HTTPRoute `PathPrefix` and `Exact` match values start with "/" (a CEL rule of the Gateway API CRD, not in its OpenAPI schema). */
+export function checkHttpRoutePaths(object: KubeObject): Finding[] {
+  if (!isKind(object, 'gateway.networking.k8s.io', 'HTTPRoute')) return [];
+  return asList(asRecord(object.spec).rules).flatMap((rule, ruleIndex) => asList(asRecord(rule).matches).flatMap((match, matchIndex) => {
+    const path = asRecord(asRecord(match).path);
+    const type = path.type ?? 'PathPrefix';
+    if ((type !== 'PathPrefix' && type !== 'Exact') || typeof path.value !== 'string' || path.value.startsWith('/')) return [];
+    return [{
+      rule: RULES.schemaHttpRoutePath,
+      field: fieldPath(fieldPath(indexPath(fieldPath(indexPath('spec.rules', ruleIndex), 'matches'), matchIndex), 'path'), 'value'),
+      message: `${String(type)} path "${path.value}" does not start with "/", so the API server refuses the HTTPRoute`,
+      fix: `Write it as "/${path.value}".`,
+    }];
+  }));
 }

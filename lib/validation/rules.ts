@@ -14,6 +14,7 @@ export const RULES = {
   schemaUnknownField: rule('schema/unknown-field', 'A field name is not in the schema (misspelled or unsupported).'),
   schemaObjectName: rule('schema/object-name', 'metadata.name has the format the API server requires for the kind (DNS subdomain, or DNS label for Namespaces and Services).'),
   schemaPortRange: rule('schema/port-range', 'Container and Service ports are from 1 to 65535.'),
+  schemaHttpRoutePath: rule('schema/httproute-path', 'HTTPRoute PathPrefix and Exact match values start with "/" (a CEL rule of the CRD).'),
   schemaNotChecked: rule('schema/not-checked', 'No offline schema exists for the object, so it was not schema-checked.', 'warning'),
 
   pssHostProcess: rule('pss-restricted/host-process', 'Windows HostProcess containers are forbidden.'),
@@ -38,6 +39,8 @@ export const RULES = {
   hygieneLivenessProbe: rule('hygiene/liveness-probe', 'Every long-running container has a liveness probe.'),
   hygieneImageTag: rule('hygiene/image-tag', 'Images are pinned by tag or digest; no :latest or untagged images (unless allowLatestImages).'),
   hygieneSecretData: rule('hygiene/secret-data', 'Secret objects carry no data or stringData.'),
+  hygienePlainTextSecret: rule('hygiene/plain-text-secret', 'No ConfigMap value or container env value is a credential (API key, bearer token, JWT, private key, URL with a password).'),
+  hygieneCidr: rule('hygiene/cidr', 'NetworkPolicy ipBlocks and Service loadBalancerSourceRanges are CIDRs.'),
   hygieneNamespaceSet: rule('hygiene/namespace-set', 'Every namespaced object sets metadata.namespace.'),
   hygieneNamespaceExists: rule('hygiene/namespace-exists', 'Every namespace used is created by the output or documented as external.'),
   hygieneServiceSelector: rule('hygiene/service-selector', 'Every Service selector matches the labels of a pod template in the output.'),
