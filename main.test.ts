@@ -258,6 +258,20 @@ describe('minikube', () => {
     }
   });
 
+  test('spreads the pods of each workload across nodes (more than one replica can run); the one-replica environments do not', () => {
+    for (const environment of ['minikube', 'production']) {
+      for (const name of ['todo-backend', 'todo-frontend']) {
+        expect(deployment(environment, name).spec.template.spec.topologySpreadConstraints).toEqual([{
+          maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': ENVIRONMENTS[environment].namespace } },
+        }]);
+      }
+    }
+    for (const environment of ['local', 'local-istio']) {
+      expect(deployment(environment, 'todo-backend').spec.template.spec.topologySpreadConstraints).toBeUndefined();
+    }
+  });
+
   test('takes the external database from the Secret, with no claim', () => {
     expect(kinds(objects())).not.toContain('PersistentVolumeClaim');
     const backend = mainContainer(deployment('minikube', 'todo-backend'));
@@ -370,6 +384,40 @@ describe('app wiring', () => {
     const objects = Testing.synth(charts[0]) as Manifest[];
     expect(mainContainer(findObject(objects, 'Deployment', 'todo-backend')).image).toBe('ghcr.io/acme/todo-backend:v0.1.0-abc1234');
     expect(findObject(objects, 'Ingress').spec.rules[0].host).toBe('todo.test');
+  });
+
+  test('TODO_AI_MODE=real with MODEL_SERVER_URL switches an environment to the real model; mock stays the default on laptops', () => {
+    const configOf = (env: NodeJS.ProcessEnv) => findObject(Testing.synth(buildApp(optionsFromEnv({ TODO_ENV: 'minikube', ...env })).charts[0]) as Manifest[], 'ConfigMap', 'todo-backend-config').data;
+    expect(configOf({})).toMatchObject({ MODE: 'dummy' });
+    expect(configOf({})).not.toHaveProperty('MODEL_SERVER_URL');
+    expect(configOf({ TODO_AI_MODE: 'mock' })).toMatchObject({ MODE: 'dummy' });
+    expect(configOf({ TODO_AI_MODE: 'real', MODEL_SERVER_URL: 'http://model.kserve.svc.cluster.local/v1' }))
+      .toMatchObject({ MODE: 'real', MODEL_SERVER_URL: 'http://model.kserve.svc.cluster.local/v1' });
+    for (const environment of ['local', 'local-istio', 'minikube']) expect(ENVIRONMENTS[environment].backendMode).toBe('dummy');
+  });
+
+  test('the app-specific settings live in main.ts: MODE through config, images/ through the persistence options', () => {
+    expect(findObject(output('local'), 'ConfigMap', 'todo-backend-config').data.MODE).toBe('dummy');
+    expect(deployment('local', 'todo-backend').spec.template.spec.initContainers[0].command[2]).toBe('mkdir -p /volume/data/images /volume/logs');
+  });
+
+  // One row per class of bad synth setting; each is refused before anything is written, with the fix.
+  test.each<[string, NodeJS.ProcessEnv, RegExp]>([
+    ['an environment listed twice', { TODO_ENV: 'local,local' }, /^TODO_ENV: "local" is listed twice in "local,local"; each environment writes one chart and one file\. List each once\.$/],
+    ['"all" with names', { TODO_ENV: 'all,production' }, /^TODO_ENV: "all" already selects every environment; got "all,production"\./],
+    ['an unknown environment', { TODO_ENV: 'staging' }, /^TODO_ENV: unknown environment "staging"/],
+    ['a registry with a scheme', { IMAGE_REGISTRY: 'https://ghcr.io/acme' }, /^IMAGE_REGISTRY must be a registry prefix such as "ghcr\.io\/acme" or "localhost:5001": it has a URL scheme; a registry prefix has none; got "https:\/\/ghcr\.io\/acme"\./],
+    ['a registry with upper case', { IMAGE_REGISTRY: 'ghcr.io/Acme' }, /^IMAGE_REGISTRY must be a registry prefix .*: it must be a host\[:port\] followed by optional lowercase path components/],
+    ['a registry with a tag', { IMAGE_REGISTRY: 'ghcr.io/acme/app:v1' }, /^IMAGE_REGISTRY must be a registry prefix .*; got "ghcr\.io\/acme\/app:v1"\./],
+    ['a registry with a space', { IMAGE_REGISTRY: 'ghcr.io/my team' }, /^IMAGE_REGISTRY must be a registry prefix/],
+    ['a Docker Hub namespace without a host', { IMAGE_REGISTRY: 'acme' }, /^IMAGE_REGISTRY must be a registry prefix .*: its first part is not a registry host/],
+    ['an unknown AI mode', { TODO_AI_MODE: 'turbo' }, /^Environment 'local': TODO_AI_MODE must be "mock" \(canned answers\) or "real" \(calls MODEL_SERVER_URL\); got "turbo"\./],
+    ['real AI mode without a model server', { TODO_AI_MODE: 'real' }, /^Environment 'local': TODO_AI_MODE=real needs MODEL_SERVER_URL, an http\(s\) URL without credentials; got none\./],
+    ['a model server URL that is not a URL', { TODO_AI_MODE: 'real', MODEL_SERVER_URL: 'model:8080' }, /^Environment 'local': TODO_AI_MODE=real needs MODEL_SERVER_URL, .*; got "model:8080"\./],
+    ['a model server URL in mock mode', { MODEL_SERVER_URL: 'http://model:8080' }, /^Environment 'local': MODEL_SERVER_URL is only used with TODO_AI_MODE=real; got "http:\/\/model:8080" in mock mode\./],
+    ['a malformed image tag', { IMAGE_TAG: 'v1 beta' }, /^Environment 'local': imageTag must be a Docker tag/],
+  ])('refuses %s', (_, env, message) => {
+    expect(() => buildApp(optionsFromEnv(env))).toThrow(message);
   });
 
   test('an unknown environment names the choices', () => {

@@ -1,10 +1,11 @@
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AppNamespace, AppNamespaceProps, AppNetworkPolicies, ImagePullPolicy, ServiceType, AutoscalingOptions, BackendMode, FastApiBackend, FastApiBackendProps, IngressRoutes,
-  NextFrontend, PathMatch, RouteTlsOptions, RoutingMode, SqlitePersistenceProps, SqlitePersistence, WebWorkloadProps,
+  AppNamespace, AppNamespaceProps, AppNetworkPolicies, AutoscalingOptions, FastApiBackend, FastApiBackendProps, ImagePullPolicy, IngressRoutes,
+  NextFrontend, ServiceType, PathMatch, RouteTlsOptions, RoutingMode, SqlitePersistenceProps, SqlitePersistence, WebWorkloadProps,
 } from './lib';
 import { HelmChartGenerator, HelmValue, HelmValueTree } from './lib/helm';
+import { registryPrefixProblem } from './lib/image-reference';
 import { formatReport, hasErrors, summarize, ValidationOptions, validateManifests, Violation } from './lib/validation';
 import { version as packageVersion } from './package.json';
 
@@ -14,6 +15,12 @@ export type DatabaseSettings =
   | { readonly kind: 'sqlite'; readonly storage: SqlitePersistenceProps }
   /** An external database (e.g. Neon PostgreSQL) reached through `DATABASE_URL` in the app Secret. */
   | { readonly kind: 'external' };
+
+/**
+ * The todo backend's `MODE`: `dummy` answers AI calls with canned data (no model server or API key needed),
+ * `real` calls the model server at `MODEL_SERVER_URL`.
+ */
+export type AiMode = 'dummy' | 'real';
 
 /** How one workload scales. */
 export type ScalingSettings = { readonly replicas: number } | { readonly autoscaling: AutoscalingOptions };
@@ -39,9 +46,9 @@ export interface EnvironmentSettings {
   readonly exposeApiDocs: boolean;
   /** Where data lives. */
   readonly database: DatabaseSettings;
-  /** `MODE` of the backend: canned AI answers or the real model server. */
-  readonly backendMode: BackendMode;
-  /** `MODEL_SERVER_URL`, with `BackendMode.REAL`. */
+  /** `MODE` of the backend: canned AI answers or the real model server. TODO_AI_MODE replaces it. */
+  readonly backendMode: AiMode;
+  /** `MODEL_SERVER_URL`, with mode `real`. MODEL_SERVER_URL replaces it. */
   readonly modelServerUrl?: string;
   /** Whether the pods start before the app Secret exists (local clusters in dummy mode need none). */
   readonly secretOptional: boolean;
@@ -79,7 +86,7 @@ export const PART_OF = 'todo';
 /** What every laptop environment shares: API docs exposed, AI mocked, none of production's safeguards, a local tag. */
 const laptopDefaults = {
   exposeApiDocs: true,
-  backendMode: BackendMode.DUMMY,
+  backendMode: 'dummy',
   disruptionBudgets: false,
   networkPolicies: false,
   pinnedImages: false,
@@ -138,7 +145,7 @@ export const ENVIRONMENTS: Record<string, EnvironmentSettings> = {
     routing: RoutingMode.gatewayApi({ gatewayName: 'public', gatewayNamespace: 'gateway-system', sectionName: 'https' }),
     exposeApiDocs: false,
     database: { kind: 'external' },
-    backendMode: BackendMode.REAL,
+    backendMode: 'real',
     modelServerUrl: 'https://api.openai.com/v1',
     secretOptional: false,
     backend: {
@@ -172,6 +179,10 @@ export interface TodoChartOptions {
   readonly backendImage?: ImageParts;
   /** The frontend image's parts, over imageRegistry, imageTag and "todo-frontend". @default - those */
   readonly frontendImage?: ImageParts;
+  /** Replaces the environment's AI mode (TODO_AI_MODE). @default - the environment's backendMode */
+  readonly aiMode?: AiMode;
+  /** Replaces the environment's model server URL (MODEL_SERVER_URL); needs mode `real`. @default - the environment's modelServerUrl */
+  readonly modelServerUrl?: string;
 }
 
 /** An image reference in parts, as Helm charts spell it. */
@@ -200,6 +211,8 @@ export class TodoChart extends Chart {
     this.settings = settings;
     const imageTag = options.imageTag ?? settings.defaultImageTag;
     checkImageTag(settings, imageTag);
+    checkImageRegistry(options.imageRegistry);
+    const ai = resolveAiSettings(settings, options);
     const tagOf = (parts: ImageParts = {}) => {
       if (parts.tag !== undefined) checkImageTag(settings, parts.tag);
       return parts.tag ?? imageTag;
@@ -222,15 +235,15 @@ export class TodoChart extends Chart {
     // Storage first: cdk8s writes objects in construct order, and kubectl applies the StorageClass or
     // PersistentVolume before the claim that names it.
     if (settings.database.kind === 'sqlite') {
-      this.persistence = new SqlitePersistence(this, 'todo-data', { ...common, version: 'v1', ...settings.database.storage });
+      // The backend stores uploaded images under <data>/images.
+      this.persistence = new SqlitePersistence(this, 'todo-data', { ...common, version: 'v1', dataSubdirectories: ['images'], ...settings.database.storage });
     }
     this.backend = new FastApiBackend(this, 'todo-backend', {
       ...common,
       ...settings.backend,
       version: tagOf(options.backendImage),
       image: image('todo-backend', options.backendImage),
-      mode: settings.backendMode,
-      modelServerUrl: settings.modelServerUrl,
+      config: ai.modelServerUrl === undefined ? { MODE: ai.mode } : { MODE: ai.mode, MODEL_SERVER_URL: ai.modelServerUrl },
       secretEnv,
       disruptionBudget: settings.disruptionBudgets ? { maxUnavailable: 1 } : undefined,
     });
@@ -287,6 +300,38 @@ function checkImageTag(settings: EnvironmentSettings, imageTag: string): void {
   }
 }
 
+/** The backend's AI mode and model server: the synth settings over the environment's. */
+function resolveAiSettings(settings: EnvironmentSettings, options: TodoChartOptions): { mode: AiMode; modelServerUrl?: string } {
+  const where = `Environment '${settings.name}'`;
+  const mode = options.aiMode ?? settings.backendMode;
+  if (mode !== 'dummy' && mode !== 'real') {
+    throw new Error(`${where}: TODO_AI_MODE must be "mock" (canned answers) or "real" (calls MODEL_SERVER_URL); got "${mode}". Leave it unset for mock.`);
+  }
+  if (mode === 'dummy') {
+    if (options.modelServerUrl !== undefined) {
+      throw new Error(`${where}: MODEL_SERVER_URL is only used with TODO_AI_MODE=real; got "${options.modelServerUrl}" in mock mode. `
+        + 'Set TODO_AI_MODE=real as well, or unset MODEL_SERVER_URL.');
+    }
+    // An environment may name its model server while it runs mocked: the URL is written, the app ignores it.
+    return { mode, modelServerUrl: settings.modelServerUrl };
+  }
+  const modelServerUrl = options.modelServerUrl ?? settings.modelServerUrl;
+  if (modelServerUrl === undefined || !/^https?:\/\/[^\s/@]+(\/\S*)?$/.test(modelServerUrl)) {
+    throw new Error(`${where}: TODO_AI_MODE=real needs MODEL_SERVER_URL, an http(s) URL without credentials; got ${modelServerUrl === undefined ? 'none' : `"${modelServerUrl}"`}. `
+      + 'Set MODEL_SERVER_URL=http://model.<namespace>.svc.cluster.local:8080/v1 (or your provider\'s endpoint); API keys go in the todo-secrets Secret.');
+  }
+  return { mode, modelServerUrl };
+}
+
+function checkImageRegistry(registry: string | undefined): void {
+  if (registry === undefined) return;
+  const problem = registryPrefixProblem(registry.replace(/\/+$/, ''));
+  if (problem) {
+    throw new Error(`IMAGE_REGISTRY must be a registry prefix such as "ghcr.io/acme" or "localhost:5001": ${problem}; got "${registry}". `
+      + 'Write the registry host (and optional lowercase path) without a scheme, tag or spaces.');
+  }
+}
+
 /** What selects and parameterizes the environments; read from the process environment by {@link optionsFromEnv}. */
 export interface BuildOptions extends TodoChartOptions {
   /** Environment names, or `["all"]`. @default ["local"] */
@@ -306,7 +351,14 @@ export function buildApp(options: BuildOptions = {}): App {
 
 /** The settings of the named environments; `all` selects every one. Throws on an unknown name. */
 export function selectEnvironments(names: string[]): EnvironmentSettings[] {
-  if (names.includes('all')) return Object.values(ENVIRONMENTS);
+  const repeated = names.filter((name, index) => names.indexOf(name) !== index);
+  if (repeated.length > 0) {
+    throw new Error(`TODO_ENV: "${repeated[0]}" is listed twice in "${names.join(',')}"; each environment writes one chart and one file. List each once.`);
+  }
+  if (names.includes('all')) {
+    if (names.length > 1) throw new Error(`TODO_ENV: "all" already selects every environment; got "${names.join(',')}". Use "all" alone or list the environments.`);
+    return Object.values(ENVIRONMENTS);
+  }
   return names.map((name) => {
     const settings = ENVIRONMENTS[name];
     if (!settings) {
@@ -316,10 +368,16 @@ export function selectEnvironments(names: string[]): EnvironmentSettings[] {
   });
 }
 
-/** Reads TODO_ENV, IMAGE_TAG, IMAGE_REGISTRY and TODO_HOST. */
+/**
+ * Reads TODO_ENV, IMAGE_TAG, IMAGE_REGISTRY, TODO_HOST, TODO_AI_MODE (`mock`, the default, or `real`) and
+ * MODEL_SERVER_URL (with `real`; e.g. the minikube environment calling a model server in the cluster).
+ */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): BuildOptions {
   const nonEmpty = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+  const aiMode = nonEmpty(env.TODO_AI_MODE)?.toLowerCase();
   return {
+    aiMode: aiMode === undefined ? undefined : (aiMode === 'mock' ? 'dummy' : aiMode) as AiMode,
+    modelServerUrl: nonEmpty(env.MODEL_SERVER_URL),
     environments: nonEmpty(env.TODO_ENV)?.split(',').map((name) => name.trim()).filter((name) => name !== ''),
     imageTag: nonEmpty(env.IMAGE_TAG),
     imageRegistry: nonEmpty(env.IMAGE_REGISTRY),
@@ -375,7 +433,7 @@ export function todoHelmValues(): HelmValueTree {
       registry: HelmValue.string({ default: '', optional: true, pattern: '^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)*$', description: `Registry prefix of the ${name} image, e.g. ghcr.io/acme ("" for a local image)` }),
       repository: HelmValue.string({ default: `todo-${name}`, pattern: '^[a-z0-9]+([._/-][a-z0-9]+)*$', description: `Repository of the ${name} image` }),
       tag: HelmValue.string({ default: defaults.defaultImageTag, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', description: `Tag of the ${name} image (Docker tag grammar)` }),
-      pullPolicy: HelmValue.string({ default: 'IfNotPresent', enum: ['IfNotPresent', 'Always', 'Never'], description: 'When the kubelet pulls the image' }),
+      pullPolicy: HelmValue.choice({ default: 'IfNotPresent', values: ['IfNotPresent', 'Always', 'Never'], description: 'When the kubelet pulls the image' }),
     },
     replicaCount: HelmValue.integer({ default: 1, minimum: 1, description: `${name} pods, without autoscaling` }),
     autoscaling: {
@@ -395,7 +453,7 @@ export function todoHelmValues(): HelmValueTree {
       },
     },
     service: {
-      type: HelmValue.string({ default: 'ClusterIP', enum: ['ClusterIP', 'NodePort', 'LoadBalancer'], description: 'Service type' }),
+      type: HelmValue.choice({ default: 'ClusterIP', values: ['ClusterIP', 'NodePort', 'LoadBalancer'], description: 'Service type' }),
       port: HelmValue.integer({ default: port, minimum: 1, maximum: 65535, description: 'Service port' }),
     },
   });
@@ -406,7 +464,7 @@ export function todoHelmValues(): HelmValueTree {
       ...workload('backend', ['100m', '500m'], ['256Mi', '512Mi'], 8000),
       config: {
         LOG_LEVEL: HelmValue.string({ default: 'info', enum: ['debug', 'info', 'warning', 'error', 'critical'], description: 'Backend log level; a change rolls the pods' }),
-        MODE: HelmValue.string({ default: BackendMode.DUMMY, enum: [BackendMode.DUMMY, BackendMode.REAL], description: 'dummy: canned AI answers; real: calls MODEL_SERVER_URL' }),
+        MODE: HelmValue.choice({ default: 'dummy', values: ['dummy', 'real'] satisfies AiMode[], description: 'dummy: canned AI answers; real: calls MODEL_SERVER_URL' }),
         MODEL_SERVER_URL: HelmValue.string({ default: '', optional: true, pattern: '^https?://', description: 'The model server, required with MODE real' }),
       },
     },
@@ -536,7 +594,7 @@ export function todoChartFromHelmValues(app: App, values: TodoHelmValues, namesp
         retainingStorageClass: persistence.retainingProvisioner ? { provisioner: persistence.retainingProvisioner } : undefined,
       },
     } : { kind: 'external' },
-    backendMode: values.backend.config.MODE as BackendMode,
+    backendMode: values.backend.config.MODE as AiMode,
     modelServerUrl: unlessEmpty(values.backend.config.MODEL_SERVER_URL),
     secretOptional: values.secretOptional,
     secretName: values.existingSecret,
@@ -629,7 +687,7 @@ export function todoHelmChart(): HelmChartGenerator<TodoHelmValues> {
       },
       // MODE real calls the model server.
       {
-        if: { properties: { backend: { properties: { config: { properties: { MODE: { const: BackendMode.REAL } } } } } } },
+        if: { properties: { backend: { properties: { config: { properties: { MODE: { const: 'real' satisfies AiMode } } } } } } },
         then: { properties: { backend: { properties: { config: { properties: { MODEL_SERVER_URL: { minLength: 1 } } } } } } },
       },
     ],

@@ -1,7 +1,9 @@
 import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import { PropChecker } from './checks';
+import { checkUniqueInApp } from './app-uniqueness';
 import { clusterScoped } from './cluster-scoped';
+import { finalJsonPatches } from './final-json-patches';
 import { LabelProps, resolveLabelValues, standardLabels } from './labels';
 
 /** A Pod Security Standards level. */
@@ -118,7 +120,7 @@ export class AppNamespace extends Construct {
     }
     this.labels = standardLabels(resolveLabelValues(this.check, props, { name: this.name, component: 'namespace', instance: this.name, version: 'v1' }));
 
-    this.namespace = clusterScoped(new k8s.KubeNamespace(this, 'namespace', {
+    this.namespace = clusterScoped(finalJsonPatches(new k8s.KubeNamespace(this, 'namespace', {
       metadata: {
         name: this.name,
         labels: {
@@ -127,7 +129,8 @@ export class AppNamespace extends Construct {
           ...(props.istioInjection ? { 'istio-injection': 'enabled' } : {}),
         },
       },
-    }));
+    })));
+    checkUniqueInApp(this);
     if (props.quota) this.resourceQuota = this.createQuota(props.quota);
     if (props.containerLimits) this.limitRange = this.createLimitRange(props.containerLimits);
   }
@@ -149,10 +152,10 @@ export class AppNamespace extends Construct {
     // server-side apply conflict with the value a client-side apply left.
     if (quota.pods !== undefined) hard.pods = k8s.Quantity.fromString(String(quota.pods));
     if (quota.persistentVolumeClaims !== undefined) hard.persistentvolumeclaims = k8s.Quantity.fromString(String(quota.persistentVolumeClaims));
-    return new k8s.KubeResourceQuota(this, 'quota', {
+    return finalJsonPatches(new k8s.KubeResourceQuota(this, 'quota', {
       metadata: { name: `${this.name}-quota`, namespace: this.name, labels: this.labels },
       spec: { hard },
-    });
+    }));
   }
 
   private createLimitRange(limits: ContainerLimitOptions): k8s.KubeLimitRange {
@@ -167,7 +170,7 @@ export class AppNamespace extends Construct {
     const max: Record<string, k8s.Quantity> = {};
     if (limits.maxCpu !== undefined) max.cpu = k8s.Quantity.fromString(limits.maxCpu);
     if (limits.maxMemory !== undefined) max.memory = k8s.Quantity.fromString(limits.maxMemory);
-    return new k8s.KubeLimitRange(this, 'limits', {
+    return finalJsonPatches(new k8s.KubeLimitRange(this, 'limits', {
       metadata: { name: `${this.name}-limits`, namespace: this.name, labels: this.labels },
       spec: {
         limits: [{
@@ -177,7 +180,7 @@ export class AppNamespace extends Construct {
           max: Object.keys(max).length > 0 ? max : undefined,
         }],
       },
-    });
+    }));
   }
 }
 

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { imageTag } from './image-reference';
+import { imageReferenceProblem, imageTag } from './image-reference';
+import { IPV4, isCidr, isIpv6 } from './value-formats';
 
 /**
  * Early, actionable prop checks shared by the constructs. Each failure names the construct
@@ -37,6 +38,7 @@ export class PropChecker {
   /** A DNS-1123 label: what Kubernetes requires of Service and Namespace names. */
   public dnsLabel(prop: string, value: string | undefined): void {
     if (value === undefined) return;
+    this.string(prop, value);
     if (value.length > 63 || !DNS_LABEL.test(value)) {
       this.fail(prop, 'must be a DNS-1123 label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)', value,
         `Use a name like "${suggestDnsLabel(value)}".`);
@@ -46,6 +48,7 @@ export class PropChecker {
   /** A DNS-1123 subdomain: host names and most object names. */
   public dnsSubdomain(prop: string, value: string | undefined): void {
     if (value === undefined) return;
+    this.string(prop, value);
     if (value.length > 253 || !value.split('.').every((part) => DNS_LABEL.test(part))) {
       this.fail(prop, 'must be a DNS-1123 subdomain (dot-separated lowercase labels of letters, digits and "-")', value,
         `Use a name like "${suggestDnsLabel(value)}".`);
@@ -54,6 +57,11 @@ export class PropChecker {
 
   public hostName(prop: string, value: string | undefined): void {
     if (value === undefined) return;
+    this.string(prop, value);
+    if (IPV4.test(value) || isIpv6(value.replace(/^\[|\]$/g, ''))) {
+      this.fail(prop, 'must be a DNS host name, not an IP address (the API server refuses IP hosts in Ingress rules)', value,
+        'Use a name that resolves to the address, e.g. "todo.local" in /etc/hosts or "<ip>.nip.io", or leave host unset to answer on any host.');
+    }
     const unwildcarded = value.startsWith('*.') ? value.slice(2) : value;
     if (value.length > 253 || !unwildcarded.split('.').every((part) => DNS_LABEL.test(part))) {
       this.fail(prop, 'must be a DNS host name such as "todo.local" (an optional leading "*." is allowed)', value,
@@ -63,6 +71,7 @@ export class PropChecker {
 
   public labelValue(prop: string, value: string | undefined): void {
     if (value === undefined) return;
+    this.string(prop, value);
     if (value.length > 63 || !LABEL_VALUE.test(value)) {
       this.fail(prop, 'must be a valid label value (at most 63 characters: letters, digits, "-", "_", ".", starting and ending with a letter or digit)', value,
         'Shorten it or replace the other characters, e.g. "/" or "+" with "-".');
@@ -70,6 +79,7 @@ export class PropChecker {
   }
 
   public labels(prop: string, labels: Record<string, string> | undefined): void {
+    this.record(prop, labels);
     for (const [key, value] of Object.entries(labels ?? {})) {
       if (!isValidLabelKey(key)) {
         this.fail(`${prop} key`, 'must be a valid label key ([prefix/]name, name at most 63 characters)', key, 'Use a key like "team" or "example.com/team".');
@@ -81,6 +91,7 @@ export class PropChecker {
   /** A Kubernetes quantity such as `100m`, `0.5`, `128Mi` or `5Gi`; rejects `512MB` and memory in millis. */
   public quantity(prop: string, value: string | undefined, kind: 'cpu' | 'memory' | 'storage'): void {
     if (value === undefined) return;
+    this.string(prop, value);
     const example = kind === 'cpu' ? '"250m" or "1"' : kind === 'memory' ? '"256Mi" or "1Gi"' : '"5Gi"';
     if (!QUANTITY.test(value)) {
       this.fail(prop, 'must be a Kubernetes quantity', value, `Use a form like ${example} (binary suffixes Ki, Mi, Gi; "MB" is not a Kubernetes unit).`);
@@ -98,19 +109,79 @@ export class PropChecker {
     }
   }
 
-  /** Images must name a tag or a digest: an untagged image silently means `:latest`. */
+  /** A quantity greater than zero, e.g. a storage size (`0Gi` provisions nothing). */
+  public positiveQuantity(prop: string, value: string | undefined, kind: 'cpu' | 'memory' | 'storage'): void {
+    if (value === undefined) return;
+    this.quantity(prop, value, kind);
+    if (!(parseQuantity(value) > 0)) {
+      this.fail(prop, 'must be greater than zero', value, `Use a size such as ${kind === 'storage' ? '"5Gi"' : kind === 'cpu' ? '"100m"' : '"128Mi"'}.`);
+    }
+  }
+
+  /** Images must follow the OCI reference grammar and name a tag or a digest: an untagged image silently means `:latest`. */
   public taggedImage(prop: string, image: string): void {
+    if (typeof image !== 'string' || image === '') {
+      this.fail(prop, 'is required: an image reference such as "ghcr.io/acme/api:v1.0.0"', image, `Pass ${prop}: "<registry>/<repository>:<tag>".`);
+    }
     const tag = imageTag(image);
     if (!tag && !image.includes('@sha256:')) {
       const name = image.replace(/:$/, '');
       this.fail(prop, 'must name a tag or digest', image, `Pin a version, e.g. "${name}:v0.1.0" or "${name}@sha256:<digest>".`);
     }
+    const problem = imageReferenceProblem(image);
+    if (problem) {
+      this.fail(prop, `must be an OCI image reference ([registry[:port]/]repository[:tag][@sha256:<64 hex digits>]): ${problem}`, image,
+        'Write it like "ghcr.io/acme/api:v1.0.0" (no scheme, lowercase repository, no spaces).');
+    }
   }
 
   public absolutePath(prop: string, value: string | undefined): void {
     if (value === undefined) return;
+    this.string(prop, value);
     if (!value.startsWith('/')) {
       this.fail(prop, 'must start with "/"', value, `Write it as "/${value}".`);
+    }
+  }
+
+  /** An HTTP request path such as `/health`: a leading "/" and URL path characters only (no spaces, no query). */
+  public httpPath(prop: string, value: string | undefined): void {
+    if (value === undefined) return;
+    this.absolutePath(prop, value);
+    if (!HTTP_PATH.test(value)) {
+      this.fail(prop, 'must contain only URL path characters (no spaces, "?" or "#")', value, `Percent-encode other characters, e.g. "${encodeURI(value)}".`);
+    }
+  }
+
+  /** An IPv4 or IPv6 CIDR such as `10.0.0.0/8` or `2001:db8::/32`. */
+  public cidr(prop: string, value: string | undefined): void {
+    if (value === undefined) return;
+    this.string(prop, value);
+    if (!isCidr(value)) {
+      this.fail(prop, 'must be a CIDR (an IP address, "/" and a prefix length)', value, 'Write it like "203.0.113.0/24", "10.0.0.0/8" or "2001:db8::/32".');
+    }
+  }
+
+  /** Plain JavaScript callers: a string where one is needed. */
+  public string(prop: string, value: unknown): asserts value is string {
+    if (typeof value !== 'string') {
+      this.fail(prop, `must be a string; a ${describeType(value)} was given`, value, `Pass ${prop} as text (a string).`);
+    }
+  }
+
+  /** Plain JavaScript callers: an object of string values where one is needed. */
+  public record(prop: string, value: unknown): void {
+    if (value === undefined) return;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.fail(prop, `must be an object of names to strings; a ${describeType(value)} was given`, value, `Pass ${prop} as { NAME: "value" }.`);
+    }
+    for (const [key, entry] of Object.entries(value as Record<string, unknown>)) this.string(`${prop}["${key}"]`, entry);
+  }
+
+  /** Plain JavaScript callers: an array where one is needed. */
+  public array(prop: string, value: unknown): void {
+    if (value === undefined) return;
+    if (!Array.isArray(value)) {
+      this.fail(prop, `must be an array; a ${describeType(value)} was given`, value, `Pass ${prop} as a list: [ ... ].`);
     }
   }
 }
@@ -118,6 +189,7 @@ export class PropChecker {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+)?$/;
 
 const SUFFIX_FACTORS: Record<string, number> = {
@@ -145,6 +217,12 @@ function isValidLabelKey(key: string): boolean {
 function suggestDnsLabel(value: string): string {
   const cleaned = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').substring(0, 63).replace(/^-+|-+$/g, '');
   return cleaned === '' ? 'my-app' : cleaned;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
 }
 
 function formatValue(value: unknown): string {

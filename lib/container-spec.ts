@@ -10,15 +10,25 @@ export const STARTUP_PROBE_PERIOD_SECONDS = 2;
 export function renderResources(props: WebWorkloadProps, defaults: WorkloadDefaults): k8s.ResourceRequirements {
   const cpu = withDefaults(props.resources?.cpu, defaults.cpu);
   const memory = withDefaults(props.resources?.memory, defaults.memory);
-  return {
-    requests: { cpu: k8s.Quantity.fromString(cpu.request), memory: k8s.Quantity.fromString(memory.request) },
-    limits: { cpu: k8s.Quantity.fromString(cpu.limit), memory: k8s.Quantity.fromString(memory.limit) },
-  };
+  const storage = props.resources?.ephemeralStorage;
+  const requests: Record<string, k8s.Quantity> = { cpu: k8s.Quantity.fromString(cpu.request), memory: k8s.Quantity.fromString(memory.request) };
+  const limits: Record<string, k8s.Quantity> = { cpu: k8s.Quantity.fromString(cpu.limit), memory: k8s.Quantity.fromString(memory.limit) };
+  if (storage?.request !== undefined) requests['ephemeral-storage'] = k8s.Quantity.fromString(storage.request);
+  if (storage?.limit !== undefined) limits['ephemeral-storage'] = k8s.Quantity.fromString(storage.limit);
+  return { requests, limits };
 }
 
-/** Startup, liveness and readiness probes on the container's `http` port. */
+/** Spread across nodes when more than one replica can run, so one node failure does not take every pod. */
+export function renderTopologySpread(mostReplicas: number, selector: Record<string, string>): k8s.TopologySpreadConstraint[] {
+  if (mostReplicas < 2) return [];
+  return [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }];
+}
+
+/** Startup, liveness and readiness probes on the container's `http` port (or `probePort`). */
 export function renderProbes(props: WebWorkloadProps, defaults: WorkloadDefaults): Pick<k8s.Container, 'startupProbe' | 'livenessProbe' | 'readinessProbe'> {
-  const port = k8s.IntOrString.fromString('http');
+  const port = k8s.IntOrString.fromString(props.probePort ?? 'http');
+  const liveness = props.livenessProbe ?? {};
+  const readiness = props.readinessProbe ?? {};
   const livenessPath = props.livenessPath ?? defaults.livenessPath;
   const readinessPath = props.readinessPath ?? defaults.readinessPath;
   const startupTimeout = props.startupTimeoutSeconds ?? 120;
@@ -29,8 +39,19 @@ export function renderProbes(props: WebWorkloadProps, defaults: WorkloadDefaults
       timeoutSeconds: 2,
       failureThreshold: Math.ceil(startupTimeout / STARTUP_PROBE_PERIOD_SECONDS),
     },
-    livenessProbe: { httpGet: { path: livenessPath, port }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
-    readinessProbe: { httpGet: { path: readinessPath, port }, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+    livenessProbe: {
+      httpGet: { path: livenessPath, port },
+      periodSeconds: liveness.periodSeconds ?? 10,
+      timeoutSeconds: liveness.timeoutSeconds ?? 3,
+      failureThreshold: liveness.failureThreshold ?? 3,
+    },
+    readinessProbe: {
+      httpGet: { path: readinessPath, port },
+      periodSeconds: readiness.periodSeconds ?? 5,
+      timeoutSeconds: readiness.timeoutSeconds ?? 3,
+      failureThreshold: readiness.failureThreshold ?? 3,
+      successThreshold: readiness.successThreshold,
+    },
   };
 }
 

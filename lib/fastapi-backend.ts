@@ -5,28 +5,10 @@ import { WebWorkloadProps } from './web-workload-props';
 /** Properties of {@link FastApiBackend}. */
 export interface FastApiBackendProps extends WebWorkloadProps {
   /**
-   * `MODE` in the ConfigMap.
-   * @default BackendMode.DUMMY
-   */
-  readonly mode?: BackendMode;
-  /**
-   * `MODEL_SERVER_URL` in the ConfigMap; required with `BackendMode.REAL`.
-   * @default - not set
-   */
-  readonly modelServerUrl?: string;
-  /**
    * `LOG_LEVEL` in the ConfigMap.
    * @default "info"
    */
   readonly logLevel?: string;
-}
-
-/** Whether the backend calls the real AI model server or answers with canned data. */
-export enum BackendMode {
-  /** Canned answers: no model server or API key needed (local clusters, tests). */
-  DUMMY = 'dummy',
-  /** Calls the model server at `modelServerUrl`. */
-  REAL = 'real',
 }
 
 /**
@@ -57,23 +39,13 @@ export class FastApiBackend extends WebWorkload {
       memory: { request: '256Mi', limit: '512Mi' },
       runAsUser: 1000,
       writablePaths: ['/tmp'],
-      config: backendConfig(props),
+      config: {
+        LOG_LEVEL: 'info',
+        // Python writes no .pyc files into the read-only image, and logs reach `kubectl logs` unbuffered.
+        PYTHONDONTWRITEBYTECODE: '1',
+        PYTHONUNBUFFERED: '1',
+      },
+      fixedConfig: props?.logLevel === undefined ? {} : { LOG_LEVEL: { value: props.logLevel, source: 'logLevel' } },
     });
-    if (props.mode === BackendMode.REAL && props.modelServerUrl === undefined) {
-      this.check.fail('modelServerUrl', 'is required with mode BackendMode.REAL', props.modelServerUrl,
-        'Set modelServerUrl to the model endpoint, or use BackendMode.DUMMY.');
-    }
   }
-}
-
-function backendConfig(props: FastApiBackendProps): Record<string, string> {
-  const config: Record<string, string> = {
-    LOG_LEVEL: props.logLevel ?? 'info',
-    MODE: props.mode ?? BackendMode.DUMMY,
-    // Python writes no .pyc files into the read-only image, and logs reach `kubectl logs` unbuffered.
-    PYTHONDONTWRITEBYTECODE: '1',
-    PYTHONUNBUFFERED: '1',
-  };
-  if (props.modelServerUrl !== undefined) config.MODEL_SERVER_URL = props.modelServerUrl;
-  return config;
 }

@@ -20,15 +20,15 @@ export type { LabelProps, StandardLabelValues } from './labels';
 
 export type { RunAsOptions } from './pod-security';
 
-export { ImagePullPolicy, ServiceType } from './workload-options';
+export { ExternalTrafficPolicy, ImagePullPolicy, Protocol, ServiceType, UnhealthyPodEvictionPolicy } from './workload-options';
 export type {
-  AutoscalingOptions, DisruptionBudgetOptions, InitContainerOptions, PrometheusScrapeOptions, ResourceRange, SecretEnvOptions,
-  SecretKeyReference, WorkloadResources,
+  AutoscalingOptions, ContainerPortOptions, DisruptionBudgetOptions, InitContainerOptions, ProbeTimingOptions, PrometheusScrapeOptions,
+  ResourceRange, SecretEnvOptions, SecretKeyReference, WorkloadResources,
 } from './workload-options';
 export type { WebWorkloadProps } from './web-workload-props';
 export { WebWorkload } from './web-workload';
 
-export { BackendMode, FastApiBackend } from './fastapi-backend';
+export { FastApiBackend } from './fastapi-backend';
 export type { FastApiBackendProps } from './fastapi-backend';
 
 export { NextFrontend, NextFrontendMode } from './next-frontend';
@@ -50,6 +50,10 @@ export { AppNamespace, PodSecurityLevel } from './app-namespace';
 export type { AppNamespaceProps, ContainerLimitOptions, NamespaceQuotaOptions } from './app-namespace';
 
 export { AppNetworkPolicies } from './app-network-policies';
-export type { AppNetworkPoliciesProps, ExternalEgressOptions, WorkloadConnection } from './app-network-policies';
+export type {
+  AppNetworkPoliciesProps, ExternalEgressOptions, IngressFromOptions, InternalEgressOptions, WorkloadConnection,
+} from './app-network-policies';
+export { PolicyTarget } from './policy-target';
+export type { DeploymentPolicyTargetOptions, IPolicyTarget, LabelPolicyTargetOptions } from './policy-target';
 
 export { topologyDiagram } from './topology';

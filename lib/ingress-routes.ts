@@ -1,4 +1,7 @@
+import { ApiObject } from 'cdk8s';
+import { Service as KplusService } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkUniqueInApp } from './app-uniqueness';
 import type * as gatewayApi from '../imports/gateway.networking.k8s.io';
 import type * as istio from '../imports/networking.istio.io';
 import { PropChecker, resolveNamespace } from './checks';
@@ -6,7 +9,7 @@ import { asList, asRecord, getPath } from './json-access';
 import { k8s } from './k8s';
 import { LabelProps, resolveLabelValues, standardLabels } from './labels';
 import { AddRouteOptions, PathMatch, Route, RouteTlsOptions, bySpecificity } from './route';
-import { IRouteTarget } from './route-target';
+import { IRouteTarget, RouteTarget } from './route-target';
 import { RoutingMode } from './routing-mode';
 
 /** Properties of {@link IngressRoutes}. */
@@ -73,6 +76,8 @@ export class IngressRoutes extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressRoutesProps = {}) {
     super(scope, id);
+    if (props === null || typeof props !== 'object') this.check.fail('props', 'must be an object', props, 'Pass { host: "app.example.com" } or nothing.');
+    this.check.array('routes', props.routes);
     this.name = props.name ?? id;
     this.check.dnsLabel('name', this.name);
     this.namespace = resolveNamespace(this.check, this, props.namespace);
@@ -90,6 +95,7 @@ export class IngressRoutes extends Construct {
     this.virtualService = objects.virtualService;
     this.httpRoute = objects.httpRoute;
     this.node.addValidation({ validate: () => this.validateRoutes() });
+    checkUniqueInApp(this);
   }
 
   /** The routes, most specific first. */
@@ -97,8 +103,13 @@ export class IngressRoutes extends Construct {
     return [...this.routeList].sort(bySpecificity);
   }
 
-  /** Adds a route. Throws on a path without a leading `/` or a path that is already routed. */
-  public addRoute(path: string, target: IRouteTarget, options: AddRouteOptions = {}): void {
+  /**
+   * Adds a route to a workload of this package, a {@link RouteTarget}, or a cdk8s-plus `Service` (its first
+   * port). Throws on a path without a leading `/` or a path that is already routed.
+   */
+  public addRoute(path: string, routeTarget: IRouteTarget | KplusService, options: AddRouteOptions = {}): void {
+    this.check.string('route path', path);
+    const target = this.toRouteTarget(path, routeTarget);
     if (!PATH.test(path)) {
       this.check.fail('route path', 'must start with "/" and contain only URL path characters', path, `Write it as "/${path.replace(/^\/*/, '')}".`);
     }
@@ -112,6 +123,15 @@ export class IngressRoutes extends Construct {
         'Create the IngressRoutes in the namespace of the Services it routes to.');
     }
     this.routeList.push({ path, target, match: options.match ?? PathMatch.PREFIX });
+  }
+
+  private toRouteTarget(path: string, target: IRouteTarget | KplusService): IRouteTarget {
+    if (target instanceof KplusService) return RouteTarget.fromService(ApiObject.of(target), target.port);
+    if (target === null || typeof target !== 'object' || typeof target.serviceName !== 'string' || !target.service) {
+      this.check.fail(`route "${path}" target`, 'must be a workload (FastApiBackend, NextFrontend), a RouteTarget or a cdk8s-plus Service', target === null ? null : typeof target,
+        'Pass the workload, a cdk8s-plus Service, or RouteTarget.fromService(service, port).');
+    }
+    return target;
   }
 
   private validateTls(tls: RouteTlsOptions | undefined): void {

@@ -50,7 +50,7 @@ export class NextFrontend extends WebWorkload {
   public readonly mode: NextFrontendMode;
 
   constructor(scope: Construct, id: string, props: NextFrontendProps) {
-    const mode = props.mode ?? NextFrontendMode.STANDALONE;
+    const mode = props?.mode ?? NextFrontendMode.STANDALONE;
     const standalone = mode === NextFrontendMode.STANDALONE;
     super(scope, id, props, {
       typeName: 'NextFrontend',
@@ -64,7 +64,11 @@ export class NextFrontend extends WebWorkload {
       memory: { request: '128Mi', limit: '256Mi' },
       runAsUser: standalone ? 1001 : 101,
       writablePaths: standalone ? ['/tmp', '/app/.next/cache'] : ['/tmp'],
-      config: frontendConfig(props, standalone),
+      config: {
+        ...(props?.publicApiUrl === undefined ? { NEXT_PUBLIC_API_URL: '/api' } : {}),
+        ...(standalone ? { NEXT_TELEMETRY_DISABLED: '1' } : {}),
+      },
+      fixedConfig: frontendConfig(props ?? {}, standalone),
     });
     this.mode = mode;
     if (props.backend) {
@@ -72,18 +76,18 @@ export class NextFrontend extends WebWorkload {
         this.check.fail('backend', 'only applies to NextFrontendMode.STANDALONE (a static export has no server-side code)', props.backend.node.path,
           'Remove backend, or use NextFrontendMode.STANDALONE.');
       }
-      this.addConfig(props.backendUrlVariable ?? 'BACKEND_URL', props.backend.serviceUrl);
+      this._setConfigFrom(props.backendUrlVariable ?? 'BACKEND_URL', props.backend.serviceUrl, 'backend');
     }
   }
 }
 
-function frontendConfig(props: NextFrontendProps, standalone: boolean): Record<string, string> {
-  const config: Record<string, string> = { NEXT_PUBLIC_API_URL: props.publicApiUrl ?? '/api' };
+function frontendConfig(props: Partial<NextFrontendProps>, standalone: boolean): Record<string, { value: string; source: string }> {
+  const config: Record<string, { value: string; source: string }> = {};
+  if (props.publicApiUrl !== undefined) config.NEXT_PUBLIC_API_URL = { value: props.publicApiUrl, source: 'publicApiUrl' };
   if (standalone) {
     // Kubernetes sets HOSTNAME to the pod name; the standalone server would then listen on the pod IP only.
-    config.HOSTNAME = '0.0.0.0';
-    config.PORT = String(props.containerPort ?? 3000);
-    config.NEXT_TELEMETRY_DISABLED = '1';
+    config.HOSTNAME = { value: '0.0.0.0', source: 'NextFrontend (standalone mode listens on every address)' };
+    config.PORT = { value: String(props.containerPort ?? 3000), source: 'containerPort' };
   }
   return config;
 }

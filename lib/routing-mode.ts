@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type * as gatewayApi from '../imports/gateway.networking.k8s.io';
 import type * as istio from '../imports/networking.istio.io';
 import { PropChecker } from './checks';
+import { finalJsonPatches } from './final-json-patches';
 import { k8s } from './k8s';
 import { PathMatch, Route, RouteTlsOptions } from './route';
 
@@ -157,7 +158,7 @@ function metadata(routes: RouteSet, name: string, annotations?: Record<string, s
 }
 
 function renderIngress(routes: RouteSet, options: IngressModeOptions): k8s.KubeIngress {
-  return new k8s.KubeIngress(routes.scope, 'ingress', {
+  return finalJsonPatches(new k8s.KubeIngress(routes.scope, 'ingress', {
     metadata: metadata(routes, routes.name, options.annotations),
     spec: Lazy.any({
       produce: (): k8s.IngressSpec => ({
@@ -175,27 +176,29 @@ function renderIngress(routes: RouteSet, options: IngressModeOptions): k8s.KubeI
         }],
       }),
     }),
-  });
+  }));
 }
 
 function renderIstioGateway(routes: RouteSet, options: IstioModeOptions): istio.Gateway {
   const hosts = [routes.host ?? '*'];
   const servers: istio.GatewaySpecServers[] = [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts }];
   if (routes.tls) {
+    // With TLS, plain HTTP only redirects to HTTPS (301), as an Ingress controller does with a TLS section.
+    servers[0] = { ...servers[0], tls: { httpsRedirect: true } };
     servers.push({
       port: { number: 443, name: 'https', protocol: 'HTTPS' },
       hosts,
       tls: { mode: loadIstio().GatewaySpecServersTlsMode.SIMPLE, credentialName: routes.tls.secretName },
     });
   }
-  return new (loadIstio().Gateway)(routes.scope, 'gateway', {
+  return finalJsonPatches(new (loadIstio().Gateway)(routes.scope, 'gateway', {
     metadata: metadata(routes, `${routes.name}-gateway`),
     spec: { selector: options.gatewaySelector ?? { istio: 'ingressgateway' }, servers },
-  });
+  }));
 }
 
 function renderVirtualService(routes: RouteSet): istio.VirtualService {
-  return new (loadIstio().VirtualService)(routes.scope, 'virtual-service', {
+  return finalJsonPatches(new (loadIstio().VirtualService)(routes.scope, 'virtual-service', {
     metadata: metadata(routes, routes.name),
     spec: Lazy.any({
       produce: (): istio.VirtualServiceSpec => ({
@@ -213,12 +216,12 @@ function renderVirtualService(routes: RouteSet): istio.VirtualService {
         })),
       }),
     }),
-  });
+  }));
 }
 
 function renderHttpRoute(routes: RouteSet, options: GatewayApiModeOptions): gatewayApi.HttpRoute {
   const { HttpRoute, HttpRouteSpecRulesMatchesPathType } = loadGatewayApi();
-  return new HttpRoute(routes.scope, 'http-route', {
+  return finalJsonPatches(new HttpRoute(routes.scope, 'http-route', {
     metadata: metadata(routes, routes.name),
     spec: Lazy.any({
       // The values the CRD defaults (parent group and kind, backend group, kind and weight) are written out:
@@ -240,7 +243,7 @@ function renderHttpRoute(routes: RouteSet, options: GatewayApiModeOptions): gate
         })),
       }),
     }),
-  });
+  }));
 }
 
 /** A VirtualService route name from a path: `/api/v1` → `api-v1`, `/` → `root`. */

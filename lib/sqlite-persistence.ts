@@ -1,7 +1,9 @@
 import { k8s } from './k8s';
 import { Construct } from 'constructs';
 import { PropChecker, resolveNamespace } from './checks';
+import { checkUniqueInApp } from './app-uniqueness';
 import { clusterScoped } from './cluster-scoped';
+import { finalJsonPatches } from './final-json-patches';
 import { LabelProps, resolveLabelValues, standardLabels } from './labels';
 import { WebWorkload } from './web-workload';
 
@@ -52,7 +54,13 @@ export interface SqlitePersistenceProps extends LabelProps {
    */
   readonly hostPath?: string;
   /**
-   * Where the database directory (`db.sqlite3` and `images/`) is mounted.
+   * Subdirectories of the data directory that the init container creates, owned by the workload's user, before
+   * the app starts (e.g. `["images"]` for uploads).
+   * @default - none: only the data and log directories
+   */
+  readonly dataSubdirectories?: string[];
+  /**
+   * Where the database directory is mounted.
    * @default "/data"
    */
   readonly dataPath?: string;
@@ -101,19 +109,29 @@ export class SqlitePersistence extends Construct {
 
   private readonly check: PropChecker = new PropChecker(this, 'SqlitePersistence');
   private readonly dataPath: string;
+  private readonly dataSubdirectories: string[];
   private readonly logsPath: string;
   private readonly labels: Record<string, string>;
   private attachedTo?: WebWorkload;
 
   constructor(scope: Construct, id: string, props: SqlitePersistenceProps = {}) {
     super(scope, id);
+    if (props === null || typeof props !== 'object') this.check.fail('props', 'must be an object', props, 'Pass { claimName: "data" } or nothing.');
     this.claimName = props.claimName ?? id;
     this.check.dnsSubdomain('claimName', this.claimName);
     this.namespace = resolveNamespace(this.check, this, props.namespace);
     const size = props.size ?? '5Gi';
-    this.check.quantity('size', size, 'storage');
+    this.check.positiveQuantity('size', size, 'storage');
     this.validateStorageChoice(props);
     this.dataPath = props.dataPath ?? '/data';
+    this.check.array('dataSubdirectories', props.dataSubdirectories);
+    this.dataSubdirectories = props.dataSubdirectories ?? [];
+    for (const directory of this.dataSubdirectories) {
+      this.check.string('dataSubdirectories[]', directory);
+      if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(directory) || directory.split('/').some((part) => part === '..' || part === '.')) {
+        this.check.fail('dataSubdirectories[]', 'must be a relative path of letters, digits, ".", "_" and "-" inside the data directory', directory, 'Use a name like "images" or "uploads/tmp".');
+      }
+    }
     this.logsPath = props.logsPath ?? '/logs';
     this.check.absolutePath('dataPath', this.dataPath);
     this.check.absolutePath('logsPath', this.logsPath);
@@ -125,7 +143,7 @@ export class SqlitePersistence extends Construct {
 
     if (props.retainingStorageClass) this.storageClass = this.createStorageClass(props.retainingStorageClass);
     if (props.hostPath !== undefined) this.volume = this.createHostPathVolume(props.hostPath, size);
-    this.claim = new k8s.KubePersistentVolumeClaim(this, 'claim', {
+    this.claim = finalJsonPatches(new k8s.KubePersistentVolumeClaim(this, 'claim', {
       metadata: {
         name: this.claimName,
         namespace: this.namespace,
@@ -139,7 +157,8 @@ export class SqlitePersistence extends Construct {
         storageClassName: this.claimStorageClassName(props),
         volumeName: this.volume?.name,
       },
-    });
+    }));
+    checkUniqueInApp(this);
   }
 
   /**
@@ -159,7 +178,7 @@ export class SqlitePersistence extends Construct {
     workload.addVolume({ name: VOLUME_NAME, persistentVolumeClaim: { claimName: this.claimName } },
       { name: VOLUME_NAME, mountPath: this.dataPath, subPath: 'data' },
       { name: VOLUME_NAME, mountPath: this.logsPath, subPath: 'logs' });
-    workload.addEnv('DATABASE_URL', this.databaseUrl);
+    workload._addEnv('DATABASE_URL', this.databaseUrl, `SqlitePersistence '${this.node.path}' (DATABASE_URL)`);
     this.addPrepareContainer(workload);
     this.attachedTo = workload;
   }
@@ -176,6 +195,14 @@ export class SqlitePersistence extends Construct {
     this.check.absolutePath('hostPath', props.hostPath);
     this.check.dnsSubdomain('storageClassName', props.storageClassName);
     this.check.dnsSubdomain('retainingStorageClass.name', props.retainingStorageClass?.name);
+    if (props.retainingStorageClass) {
+      const provisioner = props.retainingStorageClass.provisioner;
+      this.check.string('retainingStorageClass.provisioner', provisioner);
+      if (!/^[A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?$/.test(provisioner) || provisioner.length > 253) {
+        this.check.fail('retainingStorageClass.provisioner', 'must be a provisioner name such as "rancher.io/local-path"', provisioner,
+          'Name the cluster\'s provisioner: kind "rancher.io/local-path", minikube "k8s.io/minikube-hostpath" (kubectl get storageclass shows it).');
+      }
+    }
   }
 
   private claimStorageClassName(props: SqlitePersistenceProps): string | undefined {
@@ -185,18 +212,18 @@ export class SqlitePersistence extends Construct {
   }
 
   private createStorageClass(options: RetainingStorageClassOptions): k8s.KubeStorageClass {
-    const storageClass = new k8s.KubeStorageClass(this, 'storage-class', {
+    const storageClass = finalJsonPatches(new k8s.KubeStorageClass(this, 'storage-class', {
       metadata: { name: options.name ?? `${this.namespace}-${this.claimName}-retain`, labels: this.labels },
       provisioner: options.provisioner,
       reclaimPolicy: 'Retain',
       volumeBindingMode: 'WaitForFirstConsumer',
-    });
+    }));
     clusterScoped(storageClass);
     return storageClass;
   }
 
   private createHostPathVolume(path: string, size: string): k8s.KubePersistentVolume {
-    const volume = new k8s.KubePersistentVolume(this, 'volume', {
+    const volume = finalJsonPatches(new k8s.KubePersistentVolume(this, 'volume', {
       metadata: { name: `${this.namespace}-${this.claimName}`, labels: this.labels },
       spec: {
         capacity: { storage: k8s.Quantity.fromString(size) },
@@ -206,7 +233,7 @@ export class SqlitePersistence extends Construct {
         claimRef: { namespace: this.namespace, name: this.claimName },
         hostPath: { path, type: 'DirectoryOrCreate' },
       },
-    });
+    }));
     clusterScoped(volume);
     return volume;
   }
@@ -215,7 +242,8 @@ export class SqlitePersistence extends Construct {
   private addPrepareContainer(workload: WebWorkload): void {
     workload.addInitContainer({
       name: 'prepare-data',
-      command: ['sh', '-c', `mkdir -p ${PREPARE_MOUNT}/data/images ${PREPARE_MOUNT}/logs`],
+      command: ['sh', '-c', `mkdir -p ${[PREPARE_MOUNT + '/data', ...this.dataSubdirectories.map((directory) => `${PREPARE_MOUNT}/data/${directory}`), PREPARE_MOUNT + '/logs']
+        .filter((path, index, all) => !all.some((other, otherIndex) => otherIndex !== index && other.startsWith(`${path}/`))).join(' ')}`],
       runFirst: true,
       appEnvironment: false,
       volumeMounts: [{ name: VOLUME_NAME, mountPath: PREPARE_MOUNT }],

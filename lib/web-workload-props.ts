@@ -1,7 +1,8 @@
+import { k8s } from './k8s';
 import { LabelProps } from './labels';
 import {
-  AutoscalingOptions, DisruptionBudgetOptions, ImagePullPolicy, InitContainerOptions, PrometheusScrapeOptions, ResourceRange,
-  SecretEnvOptions, SecretKeyReference, ServiceType, WorkloadResources,
+  AutoscalingOptions, ContainerPortOptions, DisruptionBudgetOptions, ExternalTrafficPolicy, ImagePullPolicy, InitContainerOptions,
+  ProbeTimingOptions, PrometheusScrapeOptions, ResourceRange, SecretEnvOptions, SecretKeyReference, ServiceType, WorkloadResources,
 } from './workload-options';
 
 /** Options shared by {@link FastApiBackend} and {@link NextFrontend}. */
@@ -40,10 +41,19 @@ export interface WebWorkloadProps extends LabelProps {
   readonly disruptionBudget?: DisruptionBudgetOptions;
   /**
    * Non-secret settings, written to a ConfigMap the construct creates and loaded with `envFrom`.
-   * Keys that look like secrets (`*_SECRET`, `*_API_KEY`, `*PASSWORD*`, `*TOKEN*`) are rejected: use `secretKeys`.
+   * Keys that look like secrets (`*_SECRET`, `*_API_KEY`, `*PASSWORD*`, `*TOKEN*`) are rejected (use `secretKeys`,
+   * or `plainTextKeys` for an ordinary setting such as `OAUTH_TOKEN_URL`), and so are values that are
+   * credentials under any key (API keys such as `sk-...`, bearer tokens, JWTs, private keys, URLs with a password).
+   * A key set here and by another source (secretKeys, addEnv, persistence, a known secretEnv key) is refused.
    * @default - the construct's defaults only
    */
   readonly config?: Record<string, string>;
+  /**
+   * Setting names the secret-name heuristic lets through: ordinary settings whose names contain `TOKEN`,
+   * `PASSWORD`, `SECRET` and the like, e.g. `["OAUTH_TOKEN_URL", "PASSWORD_MIN_LENGTH"]`. Values are still checked.
+   * @default - none
+   */
+  readonly plainTextKeys?: string[];
   /**
    * Load every key of an existing Secret as environment variables.
    * @default - no Secret is loaded wholesale
@@ -96,6 +106,21 @@ export interface WebWorkloadProps extends LabelProps {
    */
   readonly startupTimeoutSeconds?: number;
   /**
+   * Probe timings of the liveness probe.
+   * @default - every 10 s, 3 s timeout, restarted after 3 failures
+   */
+  readonly livenessProbe?: ProbeTimingOptions;
+  /**
+   * Probe timings of the readiness probe.
+   * @default - every 5 s, 3 s timeout, out of the Service after 3 failures
+   */
+  readonly readinessProbe?: ProbeTimingOptions;
+  /**
+   * The named container port the startup, liveness and readiness probes call: `http` or the name of one of `ports`.
+   * @default "http"
+   */
+  readonly probePort?: string;
+  /**
    * Prometheus scrape annotations on the pods.
    * @default - no scrape annotations
    */
@@ -125,6 +150,119 @@ export interface WebWorkloadProps extends LabelProps {
    * @default - no init container
    */
   readonly initContainer?: InitContainerOptions;
+  /**
+   * The main container's entrypoint (`command`), replacing the image's `ENTRYPOINT`.
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+  /**
+   * The main container's arguments (`args`), replacing the image's `CMD`.
+   * @default - the image's command
+   */
+  readonly args?: string[];
+  /**
+   * More container ports beside `http`, e.g. a metrics port; each can also be exposed on the Service.
+   * @default - the `http` port only
+   */
+  readonly ports?: ContainerPortOptions[];
+  /**
+   * The ServiceAccount the pods run as. With `createServiceAccount`, the construct creates it.
+   * @default - the namespace's `default` ServiceAccount (or the created one's name, the workload name)
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Create a ServiceAccount for the workload (named `serviceAccountName`, else the workload name), with its
+   * token not mounted, so RBAC and workload identity can be bound to this workload alone.
+   * @default false
+   */
+  readonly createServiceAccount?: boolean;
+  /**
+   * Mount the ServiceAccount's API token into the pods; only apps that call the Kubernetes API need it.
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
+  /**
+   * Secrets of type `kubernetes.io/dockerconfigjson` for pulling from a private registry, by name.
+   * @default - none
+   */
+  readonly imagePullSecrets?: string[];
+  /**
+   * Extra annotations on the pods (e.g. for a service mesh or a log shipper). Keys the construct sets itself
+   * (`checksum/config`, and `prometheus.io/*` with `prometheus`) are refused.
+   * @default - the construct's annotations only
+   */
+  readonly podAnnotations?: Record<string, string>;
+  /**
+   * Annotations on the Service (e.g. for a cloud load balancer).
+   * @default - none
+   */
+  readonly serviceAnnotations?: Record<string, string>;
+  /**
+   * Only schedule the pods on nodes with these labels.
+   * @default - any node
+   */
+  readonly nodeSelector?: Record<string, string>;
+  /**
+   * Taints the pods tolerate.
+   * @default - none
+   */
+  readonly tolerations?: k8s.Toleration[];
+  /**
+   * Node and pod affinity rules.
+   * @default - none
+   */
+  readonly affinity?: k8s.Affinity;
+  /**
+   * How the pods are spread over nodes and zones. An empty list writes none.
+   * @default - when more than one replica can run: spread across nodes (`kubernetes.io/hostname`, maxSkew 1,
+   * ScheduleAnyway), so one node failure does not take every pod; with one replica, none
+   */
+  readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
+  /**
+   * The PriorityClass of the pods.
+   * @default - the cluster's default priority
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Seconds the container waits (`sleep` in a preStop hook) before it gets SIGTERM, so proxies and endpoints
+   * stop sending it requests first; the image needs a `sleep` binary. Must be shorter than
+   * `terminationGracePeriodSeconds`.
+   * @default - no preStop hook
+   */
+  readonly preStopDelaySeconds?: number;
+  /**
+   * Seconds between the start of termination and SIGKILL (the preStop hook included).
+   * @default - the Kubernetes default, 30 (not written)
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Extra pod volumes (e.g. a ConfigMap or Secret as files, or a CSI volume); mount them with `volumeMounts`.
+   * Volume types the Pod Security "restricted" profile forbids (hostPath, ...) are refused.
+   * @default - none
+   */
+  readonly volumes?: k8s.Volume[];
+  /**
+   * Mounts of `volumes` (or of the construct's own volumes) into the main container and the init containers
+   * that share its mounts.
+   * @default - none
+   */
+  readonly volumeMounts?: k8s.VolumeMount[];
+  /**
+   * The size limit of each writable `emptyDir` (`writablePaths`), e.g. `"1Gi"`.
+   * @default - no limit beyond the pod's ephemeral storage
+   */
+  readonly writablePathSizeLimit?: string;
+  /**
+   * With NodePort and LoadBalancer Services: `Local` keeps the client address and skips the extra hop.
+   * @default - the Kubernetes default, ExternalTrafficPolicy.CLUSTER (not written)
+   */
+  readonly externalTrafficPolicy?: ExternalTrafficPolicy;
+  /**
+   * With a LoadBalancer Service: the client CIDRs allowed in, e.g. `["203.0.113.0/24"]`. AppNetworkPolicies
+   * admits the same ranges.
+   * @default - any client
+   */
+  readonly loadBalancerSourceRanges?: string[];
 }
 
 /** What a subclass decides for its kind of application. @internal */
@@ -140,5 +278,8 @@ export interface WorkloadDefaults {
   readonly memory: Required<ResourceRange>;
   readonly runAsUser: number;
   readonly writablePaths: string[];
+  /** Settings the construct writes that a user may replace once. */
   readonly config: Record<string, string>;
+  /** Settings the construct derives from its props (e.g. `PORT` from containerPort), with that source; setting them again is refused. */
+  readonly fixedConfig?: Record<string, { readonly value: string; readonly source: string }>;
 }

@@ -1,7 +1,11 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkUniqueInApp } from './app-uniqueness';
 import { PropChecker, resolveNamespace } from './checks';
-import { renderPodAnnotations, renderProbes, renderResources, undefinedIfEmpty, writableVolumeName } from './container-spec';
+import {
+  renderPodAnnotations, renderProbes, renderResources, renderTopologySpread, undefinedIfEmpty, writableVolumeName,
+} from './container-spec';
+import { finalJsonPatches } from './final-json-patches';
 import { imageTag } from './image-reference';
 import { k8s } from './k8s';
 import { resolveLabelValues, selectorLabels, standardLabels } from './labels';
@@ -9,12 +13,23 @@ import { RunAsOptions, restrictedContainerSecurityContext, restrictedPodSecurity
 import { IRouteTarget } from './route-target';
 import { checkEnvName, rejectSecretLookingValue } from './secret-detection';
 import { WebWorkloadProps, WorkloadDefaults } from './web-workload-props';
-import { checkNodePort, checkPodProps, resolveReplicas, resolveRunAs } from './workload-checks';
-import { AutoscalingOptions, DisruptionBudgetOptions, ImagePullPolicy, InitContainerOptions, SecretKeyReference, ServiceType } from './workload-options';
+import {
+  checkNodePort, checkPodProps, checkScheduling, checkServiceProps, checkVolumes, resolveReplicas, resolveRunAs,
+} from './workload-checks';
+import {
+  AutoscalingOptions, DisruptionBudgetOptions, ImagePullPolicy, InitContainerOptions, Protocol, SecretKeyReference, ServiceType,
+} from './workload-options';
+
+/** Who set an environment variable, for the error when two sources set the same name. */
+interface EnvSource {
+  readonly source: string;
+  /** A construct default that one explicit setting may replace. */
+  readonly replaceable: boolean;
+}
 
 /**
  * A Deployment, a Service and a ConfigMap for an HTTP application, with an optional
- * HorizontalPodAutoscaler and PodDisruptionBudget. Every pod meets the Pod Security
+ * HorizontalPodAutoscaler, PodDisruptionBudget and ServiceAccount. Every pod meets the Pod Security
  * Standards "restricted" profile. {@link FastApiBackend} and {@link NextFrontend} build on it.
  */
 export abstract class WebWorkload extends Construct implements IRouteTarget {
@@ -46,12 +61,22 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   /** The PodDisruptionBudget, when `disruptionBudget` is given. */
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** The ServiceAccount, with `createServiceAccount`. */
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
+  /** The Service type. */
+  public readonly serviceType: ServiceType;
+  /** The Service's client CIDRs, with a LoadBalancer Service and `loadBalancerSourceRanges`. */
+  public readonly loadBalancerSourceRanges?: string[];
+  /** The Prometheus scrape port, when `prometheus` is given. */
+  public readonly metricsPort?: number;
 
   protected readonly check: PropChecker;
   private readonly props: WebWorkloadProps;
   private readonly defaults: WorkloadDefaults;
   private readonly runAs: RunAsOptions;
+  private readonly plainKeys: ReadonlySet<string>;
   private readonly config: Record<string, string> = {};
+  private readonly envSources = new Map<string, EnvSource>();
   private readonly env: k8s.EnvVar[] = [];
   private readonly volumes: k8s.Volume[] = [];
   private readonly volumeMounts: k8s.VolumeMount[] = [];
@@ -60,9 +85,12 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
 
   protected constructor(scope: Construct, id: string, props: WebWorkloadProps, defaults: WorkloadDefaults) {
     super(scope, id);
+    this.check = new PropChecker(this, defaults.typeName);
+    if (props === null || typeof props !== 'object') {
+      this.check.fail('props', 'must be an object', props, `Pass { image: "ghcr.io/acme/app:v1.0.0" }.`);
+    }
     this.props = props;
     this.defaults = defaults;
-    this.check = new PropChecker(this, defaults.typeName);
     this.name = props.name ?? id;
     this.check.dnsLabel('name', this.name);
     this.namespace = resolveNamespace(this.check, this, props.namespace);
@@ -72,11 +100,17 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     this.servicePort = props.servicePort ?? defaults.servicePort;
     this.check.port('containerPort', this.containerPort);
     this.check.port('servicePort', this.servicePort);
+    this.serviceType = props.serviceType ?? ServiceType.CLUSTER_IP;
     checkNodePort(this.check, props);
+    checkServiceProps(this.check, props, this.serviceType);
     this.autoscaling = props.autoscaling;
     this.replicas = resolveReplicas(this.check, props);
     this.runAs = resolveRunAs(this.check, props, defaults.runAsUser);
     checkPodProps(this.check, props, defaults);
+    checkScheduling(this.check, props);
+    checkVolumes(this.check, props);
+    this.loadBalancerSourceRanges = props.loadBalancerSourceRanges;
+    this.metricsPort = props.prometheus ? props.prometheus.port ?? this.containerPort : undefined;
 
     const identity = resolveLabelValues(this.check, props, {
       name: this.name, component: defaults.component, instance: this.namespace, version: imageTag(props.image) ?? 'unversioned',
@@ -85,25 +119,36 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     this.selectorLabels = selectorLabels(identity);
     this.labels = { ...props.labels, ...standardLabels(identity) };
 
-    for (const [key, value] of Object.entries({ ...defaults.config, ...props.config })) this.addConfig(key, value);
+    this.check.array('plainTextKeys', props.plainTextKeys);
+    this.plainKeys = new Set(props.plainTextKeys ?? []);
+    this.check.record('config', props.config);
+    for (const [key, value] of Object.entries(defaults.config)) this.setConfig(key, value, `the ${defaults.typeName} default`, true);
+    for (const [key, { value, source }] of Object.entries(defaults.fixedConfig ?? {})) this.setConfig(key, value, source, false);
+    for (const [key, value] of Object.entries(props.config ?? {})) this.setConfig(key, value, `config["${key}"]`, false);
+    for (const key of props.secretEnv?.keys ?? []) this.claimEnvName(key, `secretEnv "${props.secretEnv!.name}" (key ${key})`);
     for (const [name, ref] of Object.entries(props.secretKeys ?? {})) this.addSecretKeyEnv(name, ref);
     for (const path of [...defaults.writablePaths, ...(props.writablePaths ?? [])]) this.addWritablePath(path);
+    for (const volume of props.volumes ?? []) this.addVolume(volume);
+    this.addVolumeMounts(...(props.volumeMounts ?? []));
 
-    this.configMap = new k8s.KubeConfigMap(this, 'config', {
+    this.configMap = finalJsonPatches(new k8s.KubeConfigMap(this, 'config', {
       metadata: this.metadataFor(`${this.name}-config`),
       data: Lazy.any({ produce: () => this.sortedConfig() }),
-    });
-    this.deployment = new k8s.KubeDeployment(this, 'deployment', {
+    }));
+    this.serviceAccount = props.createServiceAccount ? this.createServiceAccount() : undefined;
+    this.deployment = finalJsonPatches(new k8s.KubeDeployment(this, 'deployment', {
       metadata: this.metadataFor(this.name),
       spec: Lazy.any({ produce: () => this.renderDeploymentSpec() }),
-    });
-    this.service = new k8s.KubeService(this, 'service', {
-      metadata: this.metadataFor(this.name),
+    }));
+    this.service = finalJsonPatches(new k8s.KubeService(this, 'service', {
+      metadata: { ...this.metadataFor(this.name), annotations: props.serviceAnnotations },
       spec: this.renderServiceSpec(props),
-    });
+    }));
     if (props.initContainer) this.addInitContainer(props.initContainer);
     this.autoscaler = props.autoscaling ? this.createAutoscaler(props.autoscaling) : undefined;
     this.disruptionBudget = props.disruptionBudget ? this.createDisruptionBudget(props.disruptionBudget) : undefined;
+    this.node.addValidation({ validate: () => this.validateMounts() });
+    checkUniqueInApp(this);
   }
 
   /** The Service name, for routes. */
@@ -126,47 +171,77 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     return this.runAs;
   }
 
-  /** Adds a non-secret setting to the ConfigMap; a change rolls the pods through the checksum annotation. */
+  /**
+   * Adds a non-secret setting to the ConfigMap; a change rolls the pods through the checksum annotation.
+   * It may replace a construct default once; a name another source already sets is refused.
+   */
   public addConfig(key: string, value: string): void {
-    checkEnvName(this.check, `config key`, key);
-    rejectSecretLookingValue(this.check, `config["${key}"]`, key, value);
-    this.config[key] = value;
+    this.setConfig(key, value, `addConfig("${key}")`, false);
   }
 
-  /** Sets a plain environment variable on the main container (and init containers). */
+  /**
+   * {@link addConfig} for a subclass or another construct, which the error names when the setting is set twice.
+   * @internal
+   */
+  public _setConfigFrom(key: string, value: string, source: string): void {
+    this.setConfig(key, value, source, false);
+  }
+
+  /** Sets a plain environment variable on the main container (and init containers). A name set twice is refused. */
   public addEnv(name: string, value: string): void {
+    this._addEnv(name, value, `addEnv("${name}")`);
+  }
+
+  /**
+   * {@link addEnv} for another construct, which the error names when the variable is set twice.
+   * @internal
+   */
+  public _addEnv(name: string, value: string, source: string): void {
     checkEnvName(this.check, 'env name', name);
-    rejectSecretLookingValue(this.check, `env["${name}"]`, name, value);
+    rejectSecretLookingValue(this.check, `env["${name}"]`, name, value, this.plainKeys);
+    this.claimEnvName(name, source);
     this.env.push({ name, value });
   }
 
   /** Reads an environment variable from a key of an existing Secret. */
   public addSecretKeyEnv(name: string, ref: SecretKeyReference): void {
     checkEnvName(this.check, 'secretKeys name', name);
+    if (ref === null || typeof ref !== 'object') {
+      this.check.fail(`secretKeys["${name}"]`, 'must be { secretName, key }', ref, `Pass secretKeys: { ${name}: { secretName: "my-secret", key: "${name}" } }.`);
+    }
     this.check.dnsSubdomain(`secretKeys["${name}"].secretName`, ref.secretName);
+    this.check.string(`secretKeys["${name}"].key`, ref.key);
+    this.claimEnvName(name, `secretKeys["${name}"]`);
     this.env.push({ name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, optional: ref.optional } } });
   }
 
   /** Adds a pod volume and mounts it into the main container (and init containers). */
   public addVolume(volume: k8s.Volume, ...mounts: k8s.VolumeMount[]): void {
+    this.check.dnsLabel('volume name', volume.name);
     if (this.volumes.some((existing) => existing.name === volume.name)) {
       this.check.fail('volume name', 'must be unique in the pod', volume.name, 'Give the volume another name.');
     }
+    this.volumes.push(volume);
+    this.addVolumeMounts(...mounts);
+  }
+
+  /** Mounts volumes of the pod into the main container (and the init containers that share its mounts). */
+  public addVolumeMounts(...mounts: k8s.VolumeMount[]): void {
     for (const mount of mounts) {
       this.check.absolutePath('mountPath', mount.mountPath);
       if (this.volumeMounts.some((existing) => existing.mountPath === mount.mountPath)) {
         this.check.fail('mountPath', 'is already mounted', mount.mountPath, 'Mount each path once.');
       }
+      this.volumeMounts.push(mount);
     }
-    this.volumes.push(volume);
-    this.volumeMounts.push(...mounts);
   }
 
   /** Adds a writable `emptyDir` at a path: the root filesystem is read-only. */
   public addWritablePath(path: string): void {
     this.check.absolutePath('writablePaths', path);
     const volumeName = writableVolumeName(path, (name) => this.volumes.some((volume) => volume.name === name));
-    this.addVolume({ name: volumeName, emptyDir: {} }, { name: volumeName, mountPath: path });
+    const sizeLimit = this.props.writablePathSizeLimit;
+    this.addVolume({ name: volumeName, emptyDir: sizeLimit ? { sizeLimit: k8s.Quantity.fromString(sizeLimit) } : {} }, { name: volumeName, mountPath: path });
   }
 
   /**
@@ -178,7 +253,8 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     if (this.initContainers.some((existing) => existing.name === options.name) || options.name === this.defaults.containerName) {
       this.check.fail('initContainer.name', 'must be unique in the pod', options.name, 'Give the init container another name.');
     }
-    if (options.command.length === 0) {
+    this.check.array('initContainer.command', options.command);
+    if (!options.command || options.command.length === 0) {
       this.check.fail('initContainer.command', 'must not be empty', options.command, 'Give the command to run, e.g. ["alembic", "upgrade", "head"].');
     }
     const container: k8s.Container = {
@@ -211,12 +287,35 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     if (this.replicas !== 1) {
       this.check.fail('replicas', `must be 1 when ${reason}`, this.replicas, 'Set replicas to 1 (or leave it unset).');
     }
+    if (this.props.disruptionBudget) {
+      this.check.fail('disruptionBudget', `must not be set when ${reason}`, this.props.disruptionBudget, 'Remove disruptionBudget.');
+    }
     this.singleReplicaReason = reason;
   }
 
   /** The object metadata every child carries. */
   protected metadataFor(name: string): k8s.ObjectMeta {
     return { name, namespace: this.namespace, labels: this.labels };
+  }
+
+  private setConfig(key: string, value: string, source: string, replaceable: boolean): void {
+    checkEnvName(this.check, 'config key', key);
+    rejectSecretLookingValue(this.check, `config["${key}"]`, key, value, this.plainKeys);
+    this.claimEnvName(key, source, replaceable);
+    this.config[key] = value;
+  }
+
+  /**
+   * One source per environment variable: the ConfigMap (envFrom), a known key of secretEnv (envFrom, which wins
+   * over the ConfigMap) and env entries (which win over both) all end up as one name in every container.
+   */
+  private claimEnvName(name: string, source: string, replaceable = false): void {
+    const existing = this.envSources.get(name);
+    if (existing && !existing.replaceable) {
+      this.check.fail(`environment variable ${name}`, `is set by both ${existing.source} and ${source} (Kubernetes keeps one and silently drops the other)`, name,
+        'Set it in one place only.');
+    }
+    this.envSources.set(name, { source, replaceable });
   }
 
   private sortedConfig(): Record<string, string> {
@@ -231,22 +330,35 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     return envFrom;
   }
 
+  private renderPorts(): k8s.ContainerPort[] {
+    return [
+      { name: 'http', containerPort: this.containerPort, protocol: 'TCP' },
+      ...(this.props.ports ?? []).map((port) => ({ name: port.name, containerPort: port.containerPort, protocol: port.protocol ?? Protocol.TCP })),
+    ];
+  }
+
   private renderMainContainer(): k8s.Container {
+    const delay = this.props.preStopDelaySeconds;
     return {
       name: this.defaults.containerName,
       image: this.image,
       imagePullPolicy: this.props.imagePullPolicy ?? ImagePullPolicy.IF_NOT_PRESENT,
-      ports: [{ name: 'http', containerPort: this.containerPort, protocol: 'TCP' }],
+      command: this.props.command,
+      args: this.props.args,
+      ports: this.renderPorts(),
       envFrom: this.renderEnvFrom(),
       env: undefinedIfEmpty(this.env),
       resources: renderResources(this.props, this.defaults),
       ...renderProbes(this.props, this.defaults),
+      lifecycle: delay ? { preStop: { exec: { command: ['sleep', String(delay)] } } } : undefined,
       securityContext: restrictedContainerSecurityContext(this.runAs),
       volumeMounts: this.volumeMounts,
     };
   }
 
   private renderDeploymentSpec(): k8s.DeploymentSpec {
+    const props = this.props;
+    const mostReplicas = this.singleReplicaReason ? 1 : this.autoscaling?.maxReplicas ?? this.replicas ?? 1;
     return {
       replicas: this.replicas,
       revisionHistoryLimit: 5,
@@ -255,10 +367,21 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
         ? { type: 'Recreate' }
         : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
       template: {
-        metadata: { labels: { ...this.labels, ...this.selectorLabels }, annotations: renderPodAnnotations(this.sortedConfig(), this.props.prometheus, this.containerPort) },
+        metadata: {
+          labels: { ...this.labels, ...this.selectorLabels },
+          annotations: { ...props.podAnnotations, ...renderPodAnnotations(this.sortedConfig(), props.prometheus, this.containerPort) },
+        },
         spec: {
-          automountServiceAccountToken: false,
+          serviceAccountName: this.serviceAccount?.name ?? props.serviceAccountName,
+          automountServiceAccountToken: props.automountServiceAccountToken ?? false,
           enableServiceLinks: false,
+          imagePullSecrets: props.imagePullSecrets?.map((name) => ({ name })),
+          priorityClassName: props.priorityClassName,
+          nodeSelector: props.nodeSelector,
+          tolerations: props.tolerations,
+          affinity: props.affinity,
+          topologySpreadConstraints: undefinedIfEmpty(props.topologySpreadConstraints ?? renderTopologySpread(mostReplicas, this.selectorLabels)),
+          terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
           securityContext: restrictedPodSecurityContext(this.runAs),
           initContainers: undefinedIfEmpty(this.initContainers),
           containers: [this.renderMainContainer()],
@@ -269,35 +392,60 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
   }
 
   private renderServiceSpec(props: WebWorkloadProps): k8s.ServiceSpec {
+    const extraPorts = (props.ports ?? []).filter((port) => port.servicePort !== undefined).map((port) => ({
+      name: port.name, port: port.servicePort!, targetPort: k8s.IntOrString.fromString(port.name), protocol: port.protocol ?? Protocol.TCP,
+    }));
     return {
-      type: props.serviceType ?? ServiceType.CLUSTER_IP,
+      type: this.serviceType,
       selector: this.selectorLabels,
-      ports: [{ name: 'http', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP', nodePort: props.nodePort }],
+      externalTrafficPolicy: props.externalTrafficPolicy,
+      loadBalancerSourceRanges: props.loadBalancerSourceRanges,
+      ports: [{ name: 'http', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP', nodePort: props.nodePort }, ...extraPorts],
     };
   }
 
+  private createServiceAccount(): k8s.KubeServiceAccount {
+    return finalJsonPatches(new k8s.KubeServiceAccount(this, 'service-account', {
+      metadata: this.metadataFor(this.props.serviceAccountName ?? this.name),
+      automountServiceAccountToken: false,
+    }));
+  }
+
   private createAutoscaler(autoscaling: AutoscalingOptions): k8s.KubeHorizontalPodAutoscalerV2 {
-    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'autoscaler', {
+    const utilization = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
+      type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } },
+    });
+    const metrics = [utilization('cpu', autoscaling.targetCpuUtilization ?? 80)];
+    if (autoscaling.targetMemoryUtilization !== undefined) metrics.push(utilization('memory', autoscaling.targetMemoryUtilization));
+    return finalJsonPatches(new k8s.KubeHorizontalPodAutoscalerV2(this, 'autoscaler', {
       metadata: this.metadataFor(this.name),
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
         minReplicas: autoscaling.minReplicas,
         maxReplicas: autoscaling.maxReplicas,
-        metrics: [{
-          type: 'Resource',
-          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCpuUtilization ?? 80 } },
-        }],
+        metrics,
+        behavior: autoscaling.behavior,
       },
-    });
+    }));
   }
 
   private createDisruptionBudget(options: DisruptionBudgetOptions): k8s.KubePodDisruptionBudget {
-    return new k8s.KubePodDisruptionBudget(this, 'disruption-budget', {
+    const minAvailable = options.minAvailable;
+    return finalJsonPatches(new k8s.KubePodDisruptionBudget(this, 'disruption-budget', {
       metadata: this.metadataFor(this.name),
       spec: {
-        maxUnavailable: k8s.IntOrString.fromNumber(options.maxUnavailable ?? 1),
+        maxUnavailable: minAvailable === undefined ? k8s.IntOrString.fromNumber(options.maxUnavailable ?? 1) : undefined,
+        minAvailable: minAvailable === undefined ? undefined : k8s.IntOrString.fromNumber(minAvailable),
         selector: { matchLabels: this.selectorLabels },
+        unhealthyPodEvictionPolicy: options.unhealthyPodEvictionPolicy,
       },
-    });
+    }));
+  }
+
+  /** Every mount names a volume of the pod (volumes may be added after the mounts, e.g. by SqlitePersistence). */
+  private validateMounts(): string[] {
+    return this.volumeMounts.filter((mount) => !this.volumes.some((volume) => volume.name === mount.name)).map((mount) =>
+      `${this.check.subject}: volumeMounts names a volume the pod does not have; got "${mount.name}" (at ${mount.mountPath}). `
+      + `Add it to volumes, or use one of: ${this.volumes.map((volume) => volume.name).join(', ')}.`);
   }
 }

@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import {
-  AppNetworkPolicies, AppNetworkPoliciesProps, FastApiBackend, IngressRoutes, NextFrontend, RouteTarget, RoutingMode,
+  AppNetworkPolicies, AppNetworkPoliciesProps, FastApiBackend, IngressRoutes, NextFrontend, PolicyTarget, RouteTarget, RoutingMode, ServiceType,
 } from '../lib';
 import { k8s } from '../lib/k8s';
 import { Manifest, chartWithoutNamespace, exactError, findObject, objectsOfKind, synth, testChart } from './util';
@@ -184,7 +185,7 @@ describe('AppNetworkPolicies errors', () => {
   test('a routed workload missing from workloads', () => {
     const { chart, api, routes } = app();
     expect(() => new AppNetworkPolicies(chart, 'policies', { routes, workloads: [api] })).toThrow(exactError(
-      `AppNetworkPolicies 'test/policies': workloads must include the workload behind routed Service "test/web"; got ["api"]. Pass every workload the routes point at.`));
+      `AppNetworkPolicies 'test/policies': workloads must include the workload behind routed Service "test/web"; got ["api"]. Pass every workload the routes point at (PolicyTarget.fromDeployment or fromLabels for pods of other constructs).`));
   });
 
   test('a route to a Service that is not a workload', () => {
@@ -223,5 +224,67 @@ describe('AppNetworkPolicies errors', () => {
     const { routes, api, web } = app();
     expect(() => new AppNetworkPolicies(chartWithoutNamespace(), 'policies', { routes, workloads: [api, web] }))
       .toThrow(/^AppNetworkPolicies 'test\/policies': namespace is required \(neither the prop nor the chart sets one\); got undefined\./);
+  });
+});
+
+describe('AppNetworkPolicies for real apps (issue 11)', () => {
+  test('admits a monitoring namespace to the metrics port, so scraping is not silently blocked', () => {
+    const chart = testChart();
+    const api = new FastApiBackend(chart, 'api', { image: 'api:v1', prometheus: { port: 9000 }, ports: [{ name: 'metrics', containerPort: 9000 }] });
+    const routes = new IngressRoutes(chart, 'routes', { routes: [{ path: '/', target: api }] });
+    new AppNetworkPolicies(chart, 'policies', { routes, workloads: [api], ingressFrom: [{ to: api, namespaces: ['monitoring'], podLabels: { app: 'prometheus' }, ports: [9000] }] });
+    expect(policiesOf(synth(chart))['api-from-monitoring-prometheus'].spec).toEqual({
+      podSelector: API_PODS, policyTypes: ['Ingress'],
+      ingress: [{ from: [{ ...namespaceNamed('monitoring'), podSelector: { matchLabels: { app: 'prometheus' } } }], ports: [tcp(9000)] }],
+    });
+  });
+
+  test('egress to in-cluster namespaces and to a workload of the app', () => {
+    const { chart, api, web, routes } = app();
+    new AppNetworkPolicies(chart, 'policies', {
+      routes, workloads: [api, web],
+      internalEgress: [{ from: api, namespaces: ['observability'], podLabels: { app: 'otel-collector' }, ports: [4317] }, { from: web, to: api }],
+    });
+    const output = policiesOf(synth(chart));
+    expect(output['api-to-observability-otel-collector'].spec.egress).toEqual([{
+      to: [{ ...namespaceNamed('observability'), podSelector: { matchLabels: { app: 'otel-collector' } } }], ports: [tcp(4317)],
+    }]);
+    expect(output['web-to-api'].spec.egress).toEqual([{ to: [{ podSelector: API_PODS }], ports: [tcp(8000)] }]);
+  });
+
+  test('more than one routes object: each routed workload admits every routing source', () => {
+    const chart = testChart();
+    const api = new FastApiBackend(chart, 'api', { image: 'api:v1' });
+    const publicRoutes = new IngressRoutes(chart, 'public', { routes: [{ path: '/', target: api }] });
+    const internalRoutes = new IngressRoutes(chart, 'internal', { mode: RoutingMode.ingress({ className: 'internal', controllerNamespace: 'ingress-internal' }), routes: [{ path: '/', target: api }] });
+    new AppNetworkPolicies(chart, 'policies', { routes: [publicRoutes, internalRoutes], workloads: [api] });
+    expect(policiesOf(synth(chart))['api-from-routing'].spec.ingress).toEqual([{ from: [namespaceNamed('ingress-nginx'), namespaceNamed('ingress-internal')], ports: [tcp(8000)] }]);
+  });
+
+  test('workloads that are not ours: a cdk8s-plus Deployment behind a routed Service, and a label selector', () => {
+    const chart = testChart();
+    const legacy = new kplus.Deployment(chart, 'legacy', { containers: [{ image: 'legacy:v1', portNumber: 8080, securityContext: { ensureNonRoot: false } }] });
+    const legacyService = legacy.exposeViaService({ name: 'legacy', ports: [{ port: 80, targetPort: 8080 }] });
+    const worker = PolicyTarget.fromLabels({ name: 'worker', namespace: 'test', selectorLabels: { app: 'worker' }, containerPort: 9090 });
+    const routes = new IngressRoutes(chart, 'routes');
+    routes.addRoute('/', legacyService);
+    const legacyTarget = PolicyTarget.fromDeployment(legacy, { containerPort: 8080, serviceName: 'legacy' });
+    new AppNetworkPolicies(chart, 'policies', { routes, workloads: [legacyTarget], connections: [{ from: worker, to: legacyTarget }] });
+    const output = policiesOf(synth(chart));
+    expect(output[`${legacy.name}-from-routing`].spec).toEqual({
+      podSelector: { matchLabels: legacy.matchLabels }, policyTypes: ['Ingress'], ingress: [{ from: [namespaceNamed('ingress-nginx')], ports: [tcp(8080)] }],
+    });
+    expect(output[`${legacy.name}-from-worker`].spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { app: 'worker' } } }]);
+  });
+
+  test('a NodePort or LoadBalancer workload admits its outside clients (the source ranges when given)', () => {
+    const chart = testChart();
+    const api = new FastApiBackend(chart, 'api', { image: 'api:v1', serviceType: ServiceType.NODE_PORT, nodePort: 30080 });
+    const web = new NextFrontend(chart, 'web', { image: 'web:v1', serviceType: ServiceType.LOAD_BALANCER, loadBalancerSourceRanges: ['203.0.113.0/24'] });
+    const routes = new IngressRoutes(chart, 'routes', { routes: [{ path: '/', target: web }, { path: '/api', target: api }] });
+    new AppNetworkPolicies(chart, 'policies', { routes, workloads: [api, web] });
+    const output = policiesOf(synth(chart));
+    expect(output['api-from-outside'].spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [tcp(8000)] }]);
+    expect(output['web-from-outside'].spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [tcp(3000)] }]);
   });
 });

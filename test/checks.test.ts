@@ -122,6 +122,75 @@ describe('PropChecker.hostName', () => {
   });
 });
 
+describe('PropChecker.hostName refuses IP addresses (the API server refuses them in Ingress rules)', () => {
+  test.each(['192.168.49.2', '10.0.0.1', '2001:db8::1', '[2001:db8::1]'])('rejects %p', (value) => {
+    expect(() => check().hostName('host', value)).toThrow(/^Thing 'test\/thing': host must be a DNS host name, not an IP address \(the API server refuses IP hosts in Ingress rules\); got ".*"\. Use a name that resolves to the address/);
+  });
+});
+
+describe('PropChecker.cidr', () => {
+  test.each(['10.0.0.0/8', '0.0.0.0/0', '203.0.113.7/32', '2001:db8::/32', '::/0', 'fd00::1/128'])('accepts %p', (value) => {
+    expect(() => check().cidr('cidr', value)).not.toThrow();
+  });
+
+  test.each(['10.0.0.0', '10.0.0.0/33', '256.0.0.0/8', '10.0.0/8', '10.0.0.0/8 ', 'fd00::g/64', '2001:db8::/129', 'example.com/24', '010.0.0.0/8'])('rejects %p', (value) => {
+    expect(() => check().cidr('cidr', value)).toThrow(exactError(
+      `Thing 'test/thing': cidr must be a CIDR (an IP address, "/" and a prefix length); got "${value}". Write it like "203.0.113.0/24", "10.0.0.0/8" or "2001:db8::/32".`));
+  });
+});
+
+describe('PropChecker.taggedImage: the OCI reference grammar', () => {
+  test.each(['app:v1', 'ghcr.io/acme/app:v1.2.3', 'localhost:5001/app:dev', 'registry.example.com:5000/team/sub/app:v1_2',
+    `app@sha256:${'a'.repeat(64)}`, `ghcr.io/acme/app:v1@sha256:${'0'.repeat(64)}`, 'a__b/c-d.e:T'])('accepts %p', (image) => {
+    expect(() => check().taggedImage('image', image)).not.toThrow();
+  });
+
+  test.each<[string, string, RegExp]>([
+    ['upper case repository', 'ghcr.io/Acme/App:v1', /the repository path must be lowercase/],
+    ['a scheme', 'http://ghcr.io/acme/app:v1', /it has a URL scheme/],
+    ['spaces', 'ghcr.io/acme/my app:v1', /it contains whitespace/],
+    ['a malformed digest', 'app:v1@sha256:abc', /the digest must be/],
+    ['a short sha256 digest', `app@sha256:${'a'.repeat(40)}`, /a sha256 digest has exactly 64 hex digits/],
+    ['a tag with a slash-free invalid character', 'app:v1!', /the repository path must be lowercase .* and a tag/],
+    ['a trailing separator', 'app-:v1', /the repository path must be lowercase/],
+  ])('rejects %s', (_, image, problem) => {
+    const message = thrownMessage(() => check().taggedImage('image', image));
+    expect(message).toMatch(/^Thing 'test\/thing': image must be an OCI image reference \(\[registry\[:port\]\/\]repository\[:tag\]\[@sha256:<64 hex digits>\]\): /);
+    expect(message).toMatch(problem);
+    expect(message).toContain('Write it like "ghcr.io/acme/api:v1.0.0"');
+  });
+
+  test.each([undefined, 42, ''])('an image that is not a non-empty string (%p) gets our message', (image) => {
+    expect(() => check().taggedImage('image', image as any)).toThrow(/^Thing 'test\/thing': image is required: an image reference such as "ghcr\.io\/acme\/api:v1\.0\.0"/);
+  });
+});
+
+describe('PropChecker.httpPath, positiveQuantity and plain-JavaScript types', () => {
+  test('httpPath refuses spaces, queries and fragments', () => {
+    expect(() => check().httpPath('livenessPath', '/health check')).toThrow(exactError(
+      `Thing 'test/thing': livenessPath must contain only URL path characters (no spaces, "?" or "#"); got "/health check". Percent-encode other characters, e.g. "/health%20check".`));
+    expect(() => check().httpPath('livenessPath', '/health?x=1')).toThrow(/must contain only URL path characters/);
+    expect(() => check().httpPath('livenessPath', '/healthz')).not.toThrow();
+  });
+
+  test('positiveQuantity refuses zero', () => {
+    for (const value of ['0', '0Gi', '0.0Mi']) {
+      expect(() => check().positiveQuantity('size', value, 'storage')).toThrow(exactError(`Thing 'test/thing': size must be greater than zero; got "${value}". Use a size such as "5Gi".`));
+    }
+    expect(() => check().positiveQuantity('size', '1Mi', 'storage')).not.toThrow();
+  });
+
+  test.each<[string, () => void, RegExp]>([
+    ['a number where a name goes', () => check().dnsLabel('name', 42 as any), /^Thing 'test\/thing': name must be a string; a number was given; got 42\. Pass name as text \(a string\)\.$/],
+    ['an object where a path goes', () => check().absolutePath('path', {} as any), /path must be a string; a object was given/],
+    ['a string where a list goes', () => check().array('routes', '/api'), /^Thing 'test\/thing': routes must be an array; a string was given; got "\/api"\. Pass routes as a list: \[ \.\.\. \]\.$/],
+    ['a list where a map goes', () => check().record('config', ['A=1']), /^Thing 'test\/thing': config must be an object of names to strings; a array was given/],
+    ['a number as a map value', () => check().record('config', { PORT: 8000 }), /^Thing 'test\/thing': config\["PORT"\] must be a string; a number was given; got 8000\./],
+  ])('%s gets our message', (_, fn, message) => {
+    expect(fn).toThrow(message);
+  });
+});
+
 describe('PropChecker.labelValue and labels', () => {
   test.each([undefined, '', 'v1', 'v0.1.0-local', 'A_b.c-D', 'a'.repeat(63)])('accepts the value %p', (value) => {
     expect(() => check().labelValue('version', value)).not.toThrow();

@@ -225,6 +225,20 @@ describe('examples/consumer-app, installed from the tarball', () => {
     expect(site.metadata.labels?.['app.kubernetes.io/version']).toBe('v2.3.1');
   });
 
+  test('uses the options real apps need (issue 11)', () => {
+    const find = (kind: string, name: string) => manifests.find((object) => object.kind === kind && object.metadata.name === name)!;
+    const api = find('Deployment', 'api').spec.template.spec;
+    expect(api).toMatchObject({ serviceAccountName: 'shop-api', imagePullSecrets: [{ name: 'ghcr-pull' }], terminationGracePeriodSeconds: 40 });
+    expect(find('ServiceAccount', 'shop-api').automountServiceAccountToken).toBe(false);
+    expect(api.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(api.containers[0].resources.limits['ephemeral-storage']).toBe('1Gi');
+    expect(api.topologySpreadConstraints[0].topologyKey).toBe('kubernetes.io/hostname');
+    expect(find('PodDisruptionBudget', 'api').spec).toMatchObject({ minAvailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(find('HorizontalPodAutoscaler', 'worker-api').spec.metrics.map((metric: any) => metric.resource.name)).toEqual(['cpu', 'memory']);
+    expect(find('NetworkPolicy', 'api-from-monitoring').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 9000 }]);
+    expect(find('NetworkPolicy', 'worker-api-to-observability-otel-collector').spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 4317 }]);
+  });
+
   test('passes the validation of the installed package', () => {
     const { violations, report } = validateInstalled(appDir, 'out/staging.k8s.yaml');
     expect(violations.filter((violation) => violation.severity === 'error')).toEqual([]);

@@ -1,5 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { BackendMode, FastApiBackend, FastApiBackendProps, ImagePullPolicy, ServiceType } from '../lib';
+import { FastApiBackend, FastApiBackendProps, ImagePullPolicy, ServiceType } from '../lib';
 import { Manifest, chartWithoutNamespace, exactError, findObject, kinds, mainContainer, synth, testChart, thrownMessage } from './util';
 
 const IMAGE = 'todo-backend:v1';
@@ -39,7 +39,7 @@ const RESTRICTED_CONTAINER = {
   capabilities: { drop: ['ALL'] },
   seccompProfile: { type: 'RuntimeDefault' },
 };
-const DEFAULT_CONFIG = { LOG_LEVEL: 'info', MODE: 'dummy', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
+const DEFAULT_CONFIG = { LOG_LEVEL: 'info', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
 
 describe('FastApiBackend defaults', () => {
   test('writes a ConfigMap, a Deployment and a Service, and nothing else', () => {
@@ -58,7 +58,7 @@ describe('FastApiBackend defaults', () => {
   test('the ConfigMap holds the backend settings, sorted', () => {
     const configMap = findObject(backend().objects(), 'ConfigMap', 'api-config');
     expect(configMap.data).toEqual(DEFAULT_CONFIG);
-    expect(Object.keys(configMap.data)).toEqual(['LOG_LEVEL', 'MODE', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED']);
+    expect(Object.keys(configMap.data)).toEqual(['LOG_LEVEL', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED']);
   });
 
   test('the Deployment runs 1 replica with a surge-only rolling update and selects by name and instance', () => {
@@ -144,11 +144,10 @@ describe('FastApiBackend defaults', () => {
 });
 
 describe('FastApiBackend options', () => {
-  test('mode, model server URL and log level go to the ConfigMap', () => {
-    const objects = backend({ mode: BackendMode.REAL, modelServerUrl: 'https://models.example.com/v1', logLevel: 'debug' }).objects();
-    expect(findObject(objects, 'ConfigMap').data).toEqual({
-      LOG_LEVEL: 'debug', MODE: 'real', MODEL_SERVER_URL: 'https://models.example.com/v1', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1',
-    });
+  test('the log level goes to the ConfigMap, and no application setting of the todo app does', () => {
+    const objects = backend({ logLevel: 'debug' }).objects();
+    expect(findObject(objects, 'ConfigMap').data).toEqual({ LOG_LEVEL: 'debug', PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' });
+    expect(Object.keys(findObject(backend().objects(), 'ConfigMap').data)).not.toEqual(expect.arrayContaining([expect.stringMatching(/^(MODE|MODEL_SERVER_URL)$/)]));
   });
 
   test('config adds keys and overrides the defaults', () => {
@@ -224,8 +223,8 @@ describe('FastApiBackend options', () => {
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: SELECTOR } });
   });
 
-  test('disruptionBudget with a custom maxUnavailable, allowed by an autoscaler maximum above 1', () => {
-    const pdb = findObject(backend({ autoscaling: { minReplicas: 1, maxReplicas: 4 }, disruptionBudget: { maxUnavailable: 2 } }).objects(), 'PodDisruptionBudget');
+  test('disruptionBudget with a custom maxUnavailable below the autoscaler minimum', () => {
+    const pdb = findObject(backend({ autoscaling: { minReplicas: 3, maxReplicas: 4 }, disruptionBudget: { maxUnavailable: 2 } }).objects(), 'PodDisruptionBudget');
     expect(pdb.spec.maxUnavailable).toBe(2);
   });
 
@@ -409,7 +408,7 @@ describe('FastApiBackend options', () => {
 
 describe('FastApiBackend children', () => {
   test('are the ApiObjects of the expected kinds and names', () => {
-    const { api } = backend({ autoscaling: { minReplicas: 1, maxReplicas: 3 }, disruptionBudget: {} });
+    const { api } = backend({ autoscaling: { minReplicas: 2, maxReplicas: 3 }, disruptionBudget: {} });
     expect(ApiObject.of(api.deployment)).toBe(api.deployment);
     const described = [api.deployment, api.service, api.configMap, api.autoscaler!, api.disruptionBudget!]
       .map((object) => `${object.apiVersion} ${object.kind}/${object.name} in ${object.metadata.namespace}`);
@@ -535,9 +534,9 @@ describe('FastApiBackend errors (every other check)', () => {
     ['config key that is not a variable name', { config: { '1BAD': 'x' } },
       /^FastApiBackend 'test\/api': config key must be an environment variable name \(letters, digits, "_", not starting with a digit\); got "1BAD"\. Use a name like "LOG_LEVEL"\.$/],
     ['config key that looks like a secret', { config: { DB_PASSWORD: 'hunter2' } },
-      /^FastApiBackend 'test\/api': config\["DB_PASSWORD"\] looks like a secret and would be written in plain text to the output; got "<redacted>"\. Create a Secret in the cluster and reference it: secretKeys: { DB_PASSWORD: { secretName: "\.\.\.", key: "DB_PASSWORD" } }\.$/],
+      /^FastApiBackend 'test\/api': config\["DB_PASSWORD"\] looks like a secret and would be written in plain text to the output; got "<redacted>"\. Create a Secret in the cluster and reference it: secretKeys: { DB_PASSWORD: { secretName: "\.\.\.", key: "DB_PASSWORD" } }; if it is an ordinary setting, list it in plainTextKeys: \["DB_PASSWORD"\]\.$/],
     ['config value with a password in a URL', { config: { DATABASE_URL: 'postgresql://app:hunter2@db:5432/app' } },
-      /^FastApiBackend 'test\/api': config\["DATABASE_URL"\] is a URL with an embedded password, which would be written in plain text to the output; got "<redacted>"\. Put the URL in a Secret and reference it with secretKeys or secretEnv\.$/],
+      /^FastApiBackend 'test\/api': config\["DATABASE_URL"\] holds a URL with an embedded password, which would be written in plain text to the output; got "<redacted>"\. Put the value in a Secret and reference it with secretKeys or secretEnv\.$/],
     ['secretKeys variable name', { secretKeys: { 'bad-name': { secretName: 's', key: 'k' } } }, /^FastApiBackend 'test\/api': secretKeys name must be an environment variable name .*; got "bad-name"\./],
     ['secretKeys secret name', { secretKeys: { TOKEN: { secretName: 'Bad_Secret', key: 'k' } } }, /^FastApiBackend 'test\/api': secretKeys\["TOKEN"\]\.secretName must be a DNS-1123 subdomain .*; got "Bad_Secret"\./],
     ['writablePaths without /', { writablePaths: ['cache'] }, /^FastApiBackend 'test\/api': writablePaths must start with "\/"; got "cache"\. Write it as "\/cache"\.$/],
@@ -553,8 +552,6 @@ describe('FastApiBackend errors (every other check)', () => {
     ['instance', { instance: '-blue' }, /^FastApiBackend 'test\/api': instance must be a valid label value .*; got "-blue"\./],
     ['partOf', { partOf: 'todo app' }, /^FastApiBackend 'test\/api': partOf must be a valid label value .*; got "todo app"\./],
     ['namespace', { namespace: 'Todo' }, /^FastApiBackend 'test\/api': namespace must be a DNS-1123 label .*; got "Todo"\. Use a name like "todo"\.$/],
-    ['real mode without a model server', { mode: BackendMode.REAL },
-      /^FastApiBackend 'test\/api': modelServerUrl is required with mode BackendMode\.REAL; got undefined\. Set modelServerUrl to the model endpoint, or use BackendMode\.DUMMY\.$/],
   ])('%s', (_, props, message) => {
     expect(build(props)).toThrow(message);
   });

@@ -201,7 +201,7 @@ describe('IngressRoutes in Istio mode', () => {
     expect(routes.mode.sourceNamespace).toBe('istio-system');
   });
 
-  test('with a host and TLS: an HTTPS server using the credential, and a custom gateway selector and namespace', () => {
+  test('with a host and TLS: an HTTPS server using the credential, plain HTTP only redirects, and a custom gateway selector and namespace', () => {
     const { routes, objects } = routed({
       mode: RoutingMode.istio({ gatewaySelector: { app: 'istio-ingress' }, gatewayNamespace: 'istio-ingress' }),
       host: 'todo.example.com',
@@ -210,7 +210,7 @@ describe('IngressRoutes in Istio mode', () => {
     expect(findObject(objects(), 'Gateway').spec).toEqual({
       selector: { app: 'istio-ingress' },
       servers: [
-        { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['todo.example.com'] },
+        { port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['todo.example.com'], tls: { httpsRedirect: true } },
         { port: { number: 443, name: 'https', protocol: 'HTTPS' }, hosts: ['todo.example.com'], tls: { mode: 'SIMPLE', credentialName: 'todo-tls' } },
       ],
     });

@@ -12,9 +12,9 @@ const INDEX = path.join(__dirname, '..', 'build', 'lib', 'index.d.ts');
 
 /** The values consumers can import at run time; types are checked by the documentation test below. */
 const RUNTIME_EXPORTS = [
-  'AppNamespace', 'AppNetworkPolicies', 'BackendMode', 'FastApiBackend', 'ImagePullPolicy', 'IngressRoutes', 'MANAGED_BY',
-  'NextFrontend', 'NextFrontendMode', 'PathMatch', 'PodSecurityLevel', 'RouteTarget', 'RoutingMode',
-  'ServiceType', 'SqlitePersistence', 'WebWorkload', 'selectorLabels', 'standardLabels', 'topologyDiagram',
+  'AppNamespace', 'AppNetworkPolicies', 'ExternalTrafficPolicy', 'FastApiBackend', 'ImagePullPolicy', 'IngressRoutes', 'MANAGED_BY',
+  'NextFrontend', 'NextFrontendMode', 'PathMatch', 'PodSecurityLevel', 'PolicyTarget', 'Protocol', 'RouteTarget', 'RoutingMode',
+  'ServiceType', 'SqlitePersistence', 'UnhealthyPodEvictionPolicy', 'WebWorkload', 'selectorLabels', 'standardLabels', 'topologyDiagram',
 ];
 
 /** Interfaces the package returns rather than takes: an absent property has no default to document. */

@@ -36,7 +36,7 @@ const PREPARE_DATA = {
   name: 'prepare-data',
   image: IMAGE,
   imagePullPolicy: 'IfNotPresent',
-  command: ['sh', '-c', 'mkdir -p /volume/data/images /volume/logs'],
+  command: ['sh', '-c', 'mkdir -p /volume/data /volume/logs'],
   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
   securityContext: {
     runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, allowPrivilegeEscalation: false, privileged: false,
@@ -95,6 +95,12 @@ describe('SqlitePersistence defaults', () => {
 });
 
 describe('SqlitePersistence options', () => {
+  test('dataSubdirectories are created inside the data directory before the app starts (the todo app asks for images/)', () => {
+    const { chart, api } = attached({}, { dataSubdirectories: ['images', 'uploads/tmp'] });
+    const init = findObject(synth(chart), 'Deployment', api.name).spec.template.spec.initContainers[0];
+    expect(init.command).toEqual(['sh', '-c', 'mkdir -p /volume/data/images /volume/data/uploads/tmp /volume/logs']);
+  });
+
   test('prepare-data runs first, before a migration init container, which sees the data mounts and DATABASE_URL', () => {
     const { objects } = attached({ initContainer: { name: 'migrate', command: ['alembic', 'upgrade', 'head'] } });
     const [prepare, migrate, ...rest] = deploymentOf(objects()).spec.template.spec.initContainers;

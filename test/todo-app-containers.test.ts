@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
 import { DockerfileParser, Instruction } from 'dockerfile-ast';
 import { ENVIRONMENTS, TodoChart } from '../main';
 import { FastApiBackend, NextFrontend, NextFrontendMode, SqlitePersistence } from '../lib';
@@ -187,9 +187,12 @@ describe('backend image against FastApiBackend and SqlitePersistence', () => {
     }
   });
 
-  test('the ConfigMap defaults are what the app reads (dummy mode, unbuffered, no bytecode writes)', () => {
+  test('the ConfigMap defaults are what the app reads (the todo app\'s MODE from main.ts, unbuffered, no bytecode writes)', () => {
     const runtime = runtimeOf(final);
-    expect(runtime.env.MODE).toBe(DEFAULTS.backend.config.MODE);
+    // MODE is the todo app's setting, not the construct's: the laptop environments run the mock.
+    const localConfig = findObject(synth(new TodoChart(new App(), ENVIRONMENTS.local)), 'ConfigMap', 'todo-backend-config');
+    expect(runtime.env.MODE).toBe(localConfig.data.MODE);
+    expect(DEFAULTS.backend.config.MODE).toBeUndefined();
     expect(runtime.env.PYTHONDONTWRITEBYTECODE).toBe(DEFAULTS.backend.config.PYTHONDONTWRITEBYTECODE);
     expect(runtime.env.PYTHONUNBUFFERED).toBe(DEFAULTS.backend.config.PYTHONUNBUFFERED);
   });

@@ -13,7 +13,7 @@ import * as path from 'path';
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  AppNamespace, AppNetworkPolicies, FastApiBackend, IngressRoutes, NextFrontend, NextFrontendMode, RoutingMode,
+  AppNamespace, AppNetworkPolicies, FastApiBackend, IngressRoutes, NextFrontend, NextFrontendMode, RoutingMode, UnhealthyPodEvictionPolicy,
 } from 'cdk8s-fastapi-nextjs';
 import { formatReport, hasErrors, validateYamlFiles } from 'cdk8s-fastapi-nextjs/validation';
 
@@ -46,13 +46,27 @@ export class ShopChart extends Chart {
       ...common,
       image: image('shop-api'),
       replicas: 2,
-      disruptionBudget: { maxUnavailable: 1 },
+      // Drains keep one pod serving; a crash-looping pod never blocks them.
+      disruptionBudget: { minAvailable: 1, unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy.ALWAYS_ALLOW },
       secretKeys: { DATABASE_URL: { secretName: 'shop-database', key: 'url' } },
+      // Its own identity for workload-identity bindings, and pulls from the private registry.
+      serviceAccountName: 'shop-api', createServiceAccount: true,
+      imagePullSecrets: ['ghcr-pull'],
+      // Metrics on a port of their own, scraped by the cluster's Prometheus (admitted by the policies below).
+      ports: [{ name: 'metrics', containerPort: 9000 }],
+      prometheus: { port: 9000 },
+      // The Gateway keeps sending requests for a few seconds after a pod starts terminating.
+      preStopDelaySeconds: 5, terminationGracePeriodSeconds: 40,
+      readinessProbe: { periodSeconds: 3, failureThreshold: 2 },
+      resources: { ephemeralStorage: { request: '256Mi', limit: '1Gi' } },
+      plainTextKeys: ['OAUTH_TOKEN_URL'],
+      config: { OAUTH_TOKEN_URL: 'https://auth.example.com/oauth/token' },
     });
     const workerApi = new FastApiBackend(this, 'worker-api', {
       ...common,
       image: image('shop-worker-api'),
-      autoscaling: { minReplicas: 1, maxReplicas: 3 },
+      command: ['uvicorn', 'worker.main:app', '--host', '0.0.0.0', '--port', '8000'],
+      autoscaling: { minReplicas: 1, maxReplicas: 3, targetMemoryUtilization: 75, behavior: { scaleDown: { stabilizationWindowSeconds: 600 } } },
       config: { QUEUE_NAME: 'jobs', API_URL: api.serviceUrl },
     });
     const site = new NextFrontend(this, 'site', { ...common, image: image('shop-site'), mode: NextFrontendMode.STATIC });
@@ -72,6 +86,8 @@ export class ShopChart extends Chart {
       workloads: [api, workerApi, site],
       connections: [{ from: workerApi, to: api }],
       externalEgress: [{ from: api, ports: [5432] }],
+      ingressFrom: [{ to: api, namespaces: ['monitoring'], ports: [9000] }],
+      internalEgress: [{ from: workerApi, namespaces: ['observability'], podLabels: { 'app.kubernetes.io/name': 'otel-collector' }, ports: [4317] }],
     });
   }
 }

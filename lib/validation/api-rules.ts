@@ -1,6 +1,7 @@
 /**
  * Checks the API server makes beyond the OpenAPI schema, found missing by sending the same bad
- * manifests to a real API server (test/cluster/admission.test.ts): object names and port ranges.
+ * manifests to a real API server (test/cluster/admission.test.ts): object names and port ranges. (The
+ * CRDs' CEL rules, such as the HTTPRoute path rules, are evaluated generically: see cel-rules.ts.)
  */
 import { asList, asRecord } from '../json-access';
 import { isKind } from './objects';

@@ -1,6 +1,7 @@
 import { isRecord } from '../json-access';
 import { checkObjectName, checkPortRanges } from './api-rules';
 import { checkContainerHygiene, checkSecretData } from './hygiene';
+import { checkCidrs, checkPlainTextSecrets } from './values';
 import { checkNamespace } from './namespaces';
 import { describeObject } from './objects';
 import { OutputIndex, buildOutputIndex } from './output-index';
@@ -66,6 +67,8 @@ function checkObject(object: KubeObject, index: OutputIndex, options: Validation
     ...checkPodSecurity(object),
     ...checkContainerHygiene(object, { allowLatestImages: options.allowLatestImages ?? false }),
     ...checkSecretData(object),
+    ...checkPlainTextSecrets(object),
+    ...checkCidrs(object),
     ...checkNamespace(object, index),
     ...checkServiceSelector(object, index),
     ...checkRoutes(object, index),

@@ -7,7 +7,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
 import { APP_SECRET_NAME, ENVIRONMENTS, TodoChart } from '../../main';
-import { BackendMode } from '../../lib';
 import { ControlPlane, replicaSets, synth } from './control-plane';
 
 const environments = Object.values(ENVIRONMENTS);
@@ -122,7 +121,7 @@ describe('a changed deploy rolls the pods', () => {
 
   test('a changed backend configuration (ConfigMap): the checksum annotation rolls the pods', () => {
     const before = replicaSets(cluster, local.namespace, 'todo-backend');
-    const chart = new TodoChart(new App(), { ...local, backendMode: BackendMode.REAL, modelServerUrl: 'http://model.todo.test:8000/v1' }, { imageTag: 'v9.9.9-test' });
+    const chart = new TodoChart(new App(), { ...local, backendMode: 'real', modelServerUrl: 'http://model.todo.test:8000/v1' }, { imageTag: 'v9.9.9-test' });
     const applied = cluster.kubectl(['apply', '-f', '-'], { input: Yaml.stringify(...chart.toJson()) });
     expect(applied.stderr).toBe('');
     cluster.kubectlOk(['-n', local.namespace, 'rollout', 'status', 'deployment/todo-backend', '--timeout=120s']);
