@@ -26,7 +26,7 @@ export type AiMode = 'dummy' | 'real';
 export type ScalingSettings = { readonly replicas: number } | { readonly autoscaling: AutoscalingOptions };
 
 /** Per-workload choices, spread into the construct's props. */
-export type WorkloadSettings = ScalingSettings & Pick<WebWorkloadProps, 'resources' | 'imagePullPolicy' | 'serviceType' | 'servicePort'>;
+export type WorkloadSettings = ScalingSettings & Pick<WebWorkloadProps, 'resources' | 'imagePullPolicy' | 'serviceType' | 'servicePort' | 'topologySpreadConstraints'>;
 
 /** Everything that differs between environments. */
 export interface EnvironmentSettings {
@@ -456,6 +456,12 @@ export function todoHelmValues(): HelmValueTree {
       type: HelmValue.choice({ default: 'ClusterIP', values: ['ClusterIP', 'NodePort', 'LoadBalancer'], description: 'Service type' }),
       port: HelmValue.integer({ default: port, minimum: 1, maximum: 65535, description: 'Service port' }),
     },
+    topologySpread: {
+      enabled: HelmValue.boolean({
+        default: false,
+        description: `Spread the ${name} pods across nodes (kubernetes.io/hostname, ScheduleAnyway) once more than one can run; the environments with more than one pod turn it on`,
+      }),
+    },
   });
   return {
     existingSecret: HelmValue.string({ default: APP_SECRET_NAME, pattern: dnsSubdomain, maxLength: 253, description: 'The Secret you create in the namespace (DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET)' }),
@@ -465,7 +471,7 @@ export function todoHelmValues(): HelmValueTree {
       config: {
         LOG_LEVEL: HelmValue.string({ default: 'info', enum: ['debug', 'info', 'warning', 'error', 'critical'], description: 'Backend log level; a change rolls the pods' }),
         MODE: HelmValue.choice({ default: 'dummy', values: ['dummy', 'real'] satisfies AiMode[], description: 'dummy: canned AI answers; real: calls MODEL_SERVER_URL' }),
-        MODEL_SERVER_URL: HelmValue.string({ default: '', optional: true, pattern: '^https?://', description: 'The model server, required with MODE real' }),
+        MODEL_SERVER_URL: HelmValue.string({ default: '', optional: true, pattern: '^https?://', probe: 'url', description: 'The model server, required with MODE real' }),
       },
     },
     frontend: workload('frontend', ['50m', '200m'], ['128Mi', '256Mi'], 3000),
@@ -547,6 +553,7 @@ export interface TodoHelmWorkloadValues {
   readonly autoscaling: { readonly enabled: boolean; readonly minReplicas: number; readonly maxReplicas: number; readonly targetCPUUtilizationPercentage: number };
   readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu: string; readonly memory: string } };
   readonly service: { readonly type: string; readonly port: number };
+  readonly topologySpread: { readonly enabled: boolean };
 }
 
 const unlessEmpty = (value: string) => (value === '' ? undefined : value);
@@ -561,6 +568,8 @@ function workloadSettings(values: TodoHelmWorkloadValues): WorkloadSettings {
     imagePullPolicy: values.image.pullPolicy as ImagePullPolicy,
     serviceType: values.service.type as ServiceType,
     servicePort: values.service.port,
+    // Enabled: the construct's default spread (it applies once more than one pod can run); disabled: none.
+    topologySpreadConstraints: values.topologySpread.enabled ? undefined : [],
   };
 }
 
@@ -629,6 +638,7 @@ export function helmValuesOf(settings: EnvironmentSettings, defaults: TodoHelmVa
         : { ...base.autoscaling, enabled: false },
       resources: container.resources,
       service: { type: built.service.toJson().spec.type, port: built.servicePort },
+      topologySpread: { enabled: built.deployment.toJson().spec.template.spec.topologySpreadConstraints !== undefined },
     };
   };
   const config = chart.backend.configMap.toJson().data;

@@ -34,10 +34,10 @@ export interface HelmStringOptions extends HelmValueOptions {
   /**
    * The shape of the probe value the generator substitutes, so that the constructs' own checks accept it:
    * `token` (lowercase letters and digits: a DNS label, label value, image tag or host), `path` (an absolute
-   * path), `cpu` (a quantity in millicores) or `memory` (a quantity in Mi; also storage).
+   * path), `url` (an http URL), `cpu` (a quantity in millicores) or `memory` (a quantity in Mi; also storage).
    * @default "token"
    */
-  readonly probe?: 'token' | 'path' | 'cpu' | 'memory';
+  readonly probe?: 'token' | 'path' | 'url' | 'cpu' | 'memory';
 }
 
 /** Options of {@link HelmValue.integer}. */
@@ -118,7 +118,7 @@ export class HelmValue {
     /** @internal */ public readonly _description: string,
     /** @internal */ public readonly _schema: Record<string, unknown>,
     /** @internal */ public readonly _optional: boolean,
-    /** @internal */ public readonly _probe: 'token' | 'path' | 'cpu' | 'memory',
+    /** @internal */ public readonly _probe: 'token' | 'path' | 'url' | 'cpu' | 'memory',
     /** @internal */ public readonly _minimum?: number,
     /** @internal */ public readonly _maximum?: number,
   ) {}

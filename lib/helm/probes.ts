@@ -71,9 +71,10 @@ export function planValues(tree: HelmValueTree, forbidden: string): ValuePlan {
   return { leaves, probes, switches, namespaceProbe };
 }
 
-function stringProbe(kind: 'token' | 'path' | 'cpu' | 'memory', n: number): string {
+function stringProbe(kind: 'token' | 'path' | 'url' | 'cpu' | 'memory', n: number): string {
   switch (kind) {
     case 'path': return `/hv${n}q`;
+    case 'url': return `http://hv${n}q`;
     case 'cpu': return `${41000 + n}m`;
     case 'memory': return `${43000 + n}Mi`;
     default: return `hv${n}q`;
