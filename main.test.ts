@@ -54,7 +54,7 @@ describe('every environment', () => {
     const objects = output(environment);
     expect(objects[0].metadata.labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'restricted',
-      'pod-security.kubernetes.io/enforce-version': 'v1.28',
+      'pod-security.kubernetes.io/enforce-version': 'v1.36',
     });
     const pods = podSpecs(objects);
     expect(pods.length).toBeGreaterThanOrEqual(2);

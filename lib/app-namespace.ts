@@ -72,7 +72,7 @@ export interface AppNamespaceProps extends LabelProps {
   readonly podSecurity?: PodSecurityLevel;
   /**
    * The Kubernetes minor version of the Pod Security Standards, so a cluster upgrade does not change the rules unannounced.
-   * @default "v1.28"
+   * @default "v1.36"
    */
   readonly podSecurityVersion?: string;
   /**
@@ -114,9 +114,9 @@ export class AppNamespace extends Construct {
     this.name = props.name ?? id;
     this.check.dnsLabel('name', this.name);
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
-    const version = props.podSecurityVersion ?? 'v1.28';
+    const version = props.podSecurityVersion ?? 'v1.36';
     if (!/^(v1\.\d+|latest)$/.test(version)) {
-      this.check.fail('podSecurityVersion', 'must be a Kubernetes minor version like "v1.28" or "latest"', version, 'Use the cluster version you test against, e.g. "v1.28".');
+      this.check.fail('podSecurityVersion', 'must be a Kubernetes minor version like "v1.36" or "latest"', version, 'Use the cluster version you test against, e.g. "v1.36".');
     }
     this.labels = standardLabels(resolveLabelValues(this.check, props, { name: this.name, component: 'namespace', instance: this.name, version: 'v1' }));
 

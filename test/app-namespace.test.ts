@@ -12,11 +12,11 @@ const LABELS = {
 };
 const RESTRICTED = {
   'pod-security.kubernetes.io/enforce': 'restricted',
-  'pod-security.kubernetes.io/enforce-version': 'v1.28',
+  'pod-security.kubernetes.io/enforce-version': 'v1.36',
   'pod-security.kubernetes.io/audit': 'restricted',
-  'pod-security.kubernetes.io/audit-version': 'v1.28',
+  'pod-security.kubernetes.io/audit-version': 'v1.36',
   'pod-security.kubernetes.io/warn': 'restricted',
-  'pod-security.kubernetes.io/warn-version': 'v1.28',
+  'pod-security.kubernetes.io/warn-version': 'v1.36',
 };
 const QUOTA: NamespaceQuotaOptions = { requestsCpu: '2', requestsMemory: '2Gi', limitsCpu: '8', limitsMemory: '8Gi' };
 const LIMITS: ContainerLimitOptions = { defaultRequestCpu: '100m', defaultRequestMemory: '128Mi', defaultLimitCpu: '500m', defaultLimitMemory: '512Mi' };
@@ -28,7 +28,7 @@ function appNamespace(props: AppNamespaceProps = {}, chart: Chart = testChart())
 }
 
 describe('AppNamespace defaults', () => {
-  test('a Namespace enforcing, auditing and warning about Pod Security "restricted" v1.28, without metadata.namespace even in a chart with one', () => {
+  test('a Namespace enforcing, auditing and warning about Pod Security "restricted" v1.36, without metadata.namespace even in a chart with one', () => {
     const { namespace, objects } = appNamespace();
     expect(objects()).toEqual([{
       apiVersion: 'v1',
@@ -161,7 +161,7 @@ describe('AppNamespace errors', () => {
 
   test('a Pod Security version that is not a minor version', () => {
     expect(build({ podSecurityVersion: '1.28' })).toThrow(exactError(
-      `AppNamespace 'test/todo': podSecurityVersion must be a Kubernetes minor version like "v1.28" or "latest"; got "1.28". Use the cluster version you test against, e.g. "v1.28".`));
+      `AppNamespace 'test/todo': podSecurityVersion must be a Kubernetes minor version like "v1.36" or "latest"; got "1.28". Use the cluster version you test against, e.g. "v1.36".`));
   });
 
   test('memory in MB in the quota', () => {
