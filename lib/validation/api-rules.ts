@@ -1,6 +1,7 @@
 /**
  * Checks the API server makes beyond the OpenAPI schema, found missing by sending the same bad
- * manifests to a real API server (test/cluster/admission.test.ts): object names and port ranges. (The
+ * manifests to a real API server (test/cluster/admission.test.ts): object names, port ranges and Ingress
+ * hosts. (The
  * CRDs' CEL rules, such as the HTTPRoute path rules, are evaluated generically: see cel-rules.ts.)
  */
 import { asList, asRecord } from '../json-access';
@@ -72,4 +73,22 @@ function portFinding(value: unknown, field: string, owner: string): Finding[] {
     message: `${owner} uses port ${value}, outside 1-65535`,
     fix: 'Use a port number from 1 to 65535.',
   }];
+}
+
+/** Ingress rule hosts: a DNS name (optionally `*.`-prefixed), never an IP address, as the API server requires. */
+export function checkIngressHosts(object: KubeObject): Finding[] {
+  if (!isKind(object, 'networking.k8s.io', 'Ingress')) return [];
+  return asList(asRecord(object.spec).rules).flatMap((rule, index) => {
+    const host = asRecord(rule).host;
+    if (typeof host !== 'string' || host === '') return [];
+    const name = host.startsWith('*.') ? host.slice(2) : host;
+    const isIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+    if (!isIp && name.length <= 253 && DNS_SUBDOMAIN.test(name)) return [];
+    return [{
+      rule: RULES.schemaIngressHost,
+      field: fieldPath(indexPath('spec.rules', index), 'host'),
+      message: isIp ? `host "${host}" is an IP address; the API server accepts only DNS names` : `host "${host}" is not a lower-case DNS name (a "*." prefix is allowed)`,
+      fix: 'Use a DNS name such as "app.example.com" (omit the host to answer on every host, IP addresses included).',
+    }];
+  });
 }

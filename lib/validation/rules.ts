@@ -14,6 +14,7 @@ export const RULES = {
   schemaUnknownField: rule('schema/unknown-field', 'A field name is not in the schema (misspelled or unsupported).'),
   schemaCelRule: rule('schema/cel-rule', 'A value breaks a CEL rule (x-kubernetes-validations) of its CRD schema.'),
   schemaObjectName: rule('schema/object-name', 'metadata.name has the format the API server requires for the kind (DNS subdomain, or DNS label for Namespaces and Services).'),
+  schemaIngressHost: rule('schema/ingress-host', 'Ingress rule hosts are DNS names, not IP addresses.'),
   schemaPortRange: rule('schema/port-range', 'Container and Service ports are from 1 to 65535.'),
   schemaNotChecked: rule('schema/not-checked', 'No offline schema exists for the object, so it was not schema-checked.', 'warning'),
 

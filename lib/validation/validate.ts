@@ -1,5 +1,5 @@
 import { isRecord } from '../json-access';
-import { checkObjectName, checkPortRanges } from './api-rules';
+import { checkIngressHosts, checkObjectName, checkPortRanges } from './api-rules';
 import { checkContainerHygiene, checkSecretData } from './hygiene';
 import { checkCidrs, checkPlainTextSecrets } from './values';
 import { checkNamespace } from './namespaces';
@@ -64,6 +64,7 @@ function checkObject(object: KubeObject, index: OutputIndex, options: Validation
     ...checkSchema(object),
     ...checkObjectName(object),
     ...checkPortRanges(object),
+    ...checkIngressHosts(object),
     ...checkPodSecurity(object),
     ...checkContainerHygiene(object, { allowLatestImages: options.allowLatestImages ?? false }),
     ...checkSecretData(object),

@@ -93,6 +93,12 @@ const BAD: ReadonlyArray<[string, () => any]> = [
   ['a malformed quantity', () => { const pod = goodPod(); container(pod).resources.limits.memory = '256MiB'; return pod; }],
   ['a container port out of range', () => { const pod = goodPod(); container(pod).ports[0].containerPort = 70000; return pod; }],
   ['a Service name with a dot', () => ({ ...service, metadata: { ...service.metadata, name: 'web.v1' } })],
+  ['an Ingress whose host is an IP address', () => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'web', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'web' } },
+    spec: { rules: [{ host: '10.0.0.1', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 8080 } } } }] } }] },
+  })],
   ['a Service port out of range', () => ({ ...service, spec: { ...service.spec, ports: [{ name: 'http', port: 0, targetPort: 'http' }] } })],
   ['an HTTPRoute path that is not absolute (CEL rule)', () => {
     const route = goodHttpRoute();
