@@ -2,7 +2,7 @@ import { isRecord } from '../json-access';
 import { checkObjectName, checkPortRanges } from './api-rules';
 import { checkContainerHygiene, checkSecretData } from './hygiene';
 import { checkNamespace } from './namespaces';
-import { describeObject } from './objects';
+import { describeObject, withObjectCaches } from './objects';
 import { OutputIndex, buildOutputIndex } from './output-index';
 import { checkPodSecurity } from './pod-security';
 import { checkRoutes } from './routes';
@@ -41,6 +41,10 @@ export function hasErrors(violations: readonly Violation[]): boolean {
  * cross-object rules (namespaces, selectors, routes) against the whole set.
  */
 export function validateDocuments(documents: readonly SourcedDocument[], options: ValidationOptions = {}): Violation[] {
+  return withObjectCaches(() => validateOutput(documents, options));
+}
+
+function validateOutput(documents: readonly SourcedDocument[], options: ValidationOptions): Violation[] {
   const objects: SourcedObject[] = [];
   const violations: Violation[] = [];
   for (const { document, file, position } of documents) {
