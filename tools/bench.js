@@ -63,7 +63,11 @@ function run(command, commandArgs, options = {}) {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.error) throw result.error;
   if (result.status !== 0) {
-    throw new Error(`${path.basename(command)} ${commandArgs.join(' ')} exited with ${result.status ?? result.signal}: ${(result.stderr || result.stdout).trim().slice(-800)}`);
+    const output = `${result.stdout}\n${result.stderr}`;
+    // Jest marks each failed test with ●: those lines say what failed; otherwise the end of the output.
+    const marked = [...new Set(output.split('\n').filter((line) => line.includes('●')).map((line) => line.trim()))];
+    const reason = marked.length > 0 ? marked.join('; ') : output.trim().slice(-800);
+    throw new Error(`${path.basename(command)} ${commandArgs.join(' ')} exited with ${result.status ?? result.signal}: ${reason}`);
   }
   return { seconds, stdout: result.stdout, load: (loadBefore + load1()) / 2 };
 }
@@ -268,27 +272,27 @@ function report(setup, samples, pairs, tests, loadAtStart) {
     lines.push(`| ${count.toLocaleString('en')} | ${list[0].objects} | ${fmt(pairFigure(list, (x) => x.wall))} | ${phase('load')} | ${phase('construct')} | ${phase('resolve')} | ${phase('validate')} | ${phase('write')} | `
       + `${pct(share(list))} | ${pct(writeShare)} | ${Math.max(...list.map((x) => x.maxRssMb)).toFixed(0)} MB | ${list.length} | ${fmtLoad(Math.min(...loads), Math.max(...loads))} |`);
   }
-  const marginal = (from, to, pick) => {
+  const marginal = (from, to, pick, unit) => {
     const value = perPair(from, to, pick);
-    return value === undefined ? 'n/a' : `${(value * 1000).toFixed(2)} ms`;
+    return value === undefined ? 'n/a' : unit === 'MB' ? `${value.toFixed(3)} MB` : `${(value * 1000).toFixed(2)} ms`;
   };
-  const growthLine = (name, pick) => {
+  const growthLine = (name, pick, unit = 's') => {
     const g = growth(pick);
-    return `- ${name}: ${marginal(100, 1000, pick)} per pair from 100 to 1,000, ${marginal(1000, 10000, pick)} from 1,000 to 10,000`
+    return `- ${name}: ${marginal(100, 1000, pick, unit)} per pair from 100 to 1,000, ${marginal(1000, 10000, pick, unit)} from 1,000 to 10,000`
       + (g === undefined ? '' : ` (ratio ${g.toFixed(2)}: ${g <= TARGETS.linearGrowth ? 'linear or better' : 'WORSE than linear'})`);
   };
   lines.push('', 'Marginal cost per pair and growth verdict (100 → 1,000 → 10,000):', '',
     growthLine('whole process (wall)', (x) => x.wall),
     growthLine('validation', (x) => x.seconds.validate),
     growthLine('write (cdk8s Yaml.stringify)', (x) => x.seconds.write ?? NaN),
-    growthLine('peak RSS (MB per pair, as ms = MB)', (x) => x.maxRssMb / 1000));
+    growthLine('peak RSS', (x) => x.maxRssMb, 'MB'));
 
   if (pairs.writers?.writers) {
     const reference = Object.values(pairs.writers.writers)[0].seconds;
     lines.push('', `## YAML writers, same 1,000-pair objects (${pairs.writers.objects} objects, load ${pairs.writers.load.toFixed(2)})`, '',
-      '| writer | time | vs cdk8s | output |', '| --- | --- | --- | --- |');
-    for (const [name, { seconds, megabytes }] of Object.entries(pairs.writers.writers)) {
-      lines.push(`| ${name} | ${fmt(seconds)} | ${(seconds / reference).toFixed(2)}× | ${megabytes.toFixed(1)} MB |`);
+      '| writer | time | vs cdk8s | output | same bytes as cdk8s |', '| --- | --- | --- | --- | --- |');
+    for (const [name, { seconds, megabytes, sameAsCdk8s }] of Object.entries(pairs.writers.writers)) {
+      lines.push(`| ${name} | ${fmt(seconds)} | ${(seconds / reference).toFixed(2)}× | ${megabytes.toFixed(1)} MB | ${sameAsCdk8s ? 'yes' : 'no'} |`);
     }
     lines.push('', 'The decision and a minimal reproduction: docs/yaml-writer.md.');
   }
