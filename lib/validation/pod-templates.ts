@@ -1,5 +1,6 @@
 import { asList, asRecord, asString, isRecord } from '../json-access';
-import { ObjectCache, identify, labelsOf } from './objects';
+import { ObjectCache } from './object-cache';
+import { identify, labelsOf } from './objects';
 import { fieldPath, indexPath } from './paths';
 import { KubeObject } from './types';
 
