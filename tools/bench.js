@@ -207,7 +207,8 @@ const pct = (value) => `${(value * 100).toFixed(1)}%`;
 function verdict(value, target, unit = '×') {
   if (value === undefined) return 'not measured';
   const show = (number) => (unit === '%' ? pct(number) : `${number.toFixed(unit === '×' ? 2 : 1)}${unit === '×' ? '×' : ` ${unit}`}`);
-  return value <= target ? `meets ≤ ${show(target)}` : `MISSES ≤ ${show(target)} by ${show(value - target).replace(/^/, '+')} (${((value / target - 1) * 100).toFixed(0)}% over)`;
+  const excess = unit === '%' ? `${((value - target) * 100).toFixed(1)} points` : show(value - target);
+  return value <= target ? `meets ≤ ${show(target)}` : `MISSES ≤ ${show(target)} by +${excess} (${((value / target - 1) * 100).toFixed(0)}% over)`;
 }
 
 function report(setup, samples, pairs, tests, loadAtStart) {
