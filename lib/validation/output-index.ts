@@ -53,17 +53,24 @@ export function buildOutputIndex(objects: readonly KubeObject[], externalNamespa
   return { createdNamespaces, externalNamespaces: new Set(externalNamespaces), services, podsByLabel, selectorAnswers: new Map() };
 }
 
+/** Above this many candidate pods, a selector's answer is remembered for the Services that share it. */
+const REMEMBERED_ABOVE = 32;
+
 /**
  * Whether any pod template in `namespace` carries every label of `selector`: the candidates are the pods
- * indexed under the selector's rarest label, not the whole output, and each distinct selector is answered once.
+ * indexed under the selector's rarest label, not the whole output. When even that list is long (many pods
+ * share every label of the selector), the answer is remembered per distinct selector, so Services that
+ * repeat a selector do not rescan it.
  */
 export function anyPodMatches(index: OutputIndex, namespace: string | undefined, selector: ReadonlyArray<[string, unknown]>): boolean {
+  const candidates = selector.map(([key, value]) => index.podsByLabel.get(labelKey(namespace, key, String(value))) ?? []);
+  const fewest = candidates.reduce((best, list) => (list.length < best.length ? list : best));
+  const matches = () => fewest.some((pod) => selector.every(([key, value]) => pod.labels[key] === value));
+  if (fewest.length <= REMEMBERED_ABOVE) return matches();
   const answerKey = JSON.stringify([namespace ?? '', [...selector].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
   let answer = index.selectorAnswers.get(answerKey);
   if (answer === undefined) {
-    const candidates = selector.map(([key, value]) => index.podsByLabel.get(labelKey(namespace, key, String(value))) ?? []);
-    const fewest = candidates.reduce((best, list) => (list.length < best.length ? list : best));
-    answer = fewest.some((pod) => selector.every(([key, value]) => pod.labels[key] === value));
+    answer = matches();
     index.selectorAnswers.set(answerKey, answer);
   }
   return answer;
