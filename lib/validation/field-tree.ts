@@ -43,30 +43,30 @@ export function builtInKindsOfGroup(group: string): string[] {
 
 /** Reports every field name in `value` that type `typeName` (and its nested types) does not define. */
 export function findUnknownFields(value: unknown, typeName: string, path: string, schemaName: string): Finding[] {
-  const fields = FIELD_TREE.types[typeName];
-  if (fields === undefined || !isRecord(value)) return [];
   const findings: Finding[] = [];
-  for (const [name, child] of Object.entries(value)) {
-    const shape = fields[name];
-    const childPath = fieldPath(path, name);
-    if (shape === undefined) {
-      findings.push(unknownFieldFinding(path, name, Object.keys(fields), schemaName));
-    } else {
-      findings.push(...findUnknownFieldsInShape(child, shape, childPath, schemaName));
-    }
-  }
+  collectUnknownFields(value, typeName, path, schemaName, findings);
   return findings;
 }
 
-function findUnknownFieldsInShape(value: unknown, shape: FieldShape, path: string, schemaName: string): Finding[] {
-  if (shape === 0) return [];
-  if (typeof shape === 'string') return findUnknownFields(value, shape, path, schemaName);
-  if (Array.isArray(shape)) {
-    return Array.isArray(value) ? value.flatMap((item, index) => findUnknownFields(item, shape[0], indexPath(path, index), schemaName)) : [];
+// One accumulator for the whole walk: this runs on every field of every built-in object, so no array per level.
+function collectUnknownFields(value: unknown, typeName: string, path: string, schemaName: string, findings: Finding[]): void {
+  const fields = FIELD_TREE.types[typeName];
+  if (fields === undefined || !isRecord(value)) return;
+  for (const name of Object.keys(value)) {
+    const shape = fields[name];
+    if (shape === undefined) findings.push(unknownFieldFinding(path, name, Object.keys(fields), schemaName));
+    else if (shape !== 0) collectInShape(value[name], shape, fieldPath(path, name), schemaName, findings);
   }
-  return isRecord(value)
-    ? Object.entries(value).flatMap(([key, item]) => findUnknownFields(item, shape['*'], fieldPath(path, key), schemaName))
-    : [];
+}
+
+function collectInShape(value: unknown, shape: Exclude<FieldShape, 0>, path: string, schemaName: string, findings: Finding[]): void {
+  if (typeof shape === 'string') {
+    collectUnknownFields(value, shape, path, schemaName, findings);
+  } else if (Array.isArray(shape)) {
+    if (Array.isArray(value)) value.forEach((item, index) => collectUnknownFields(item, shape[0], indexPath(path, index), schemaName, findings));
+  } else if (isRecord(value)) {
+    for (const key of Object.keys(value)) collectUnknownFields(value[key], shape['*'], fieldPath(path, key), schemaName, findings);
+  }
 }
 
 function groupOfKey(key: string): string {

@@ -1,4 +1,5 @@
 import { asRecord, asString } from '../json-access';
+import { ObjectCache } from './object-cache';
 import { KubeObject } from './types';
 
 /** The identity of a manifest object, read defensively (manifests may be malformed). */
@@ -11,8 +12,14 @@ export interface ObjectIdentity {
   readonly namespace?: string;
 }
 
+const identities = new ObjectCache<ObjectIdentity>();
+
 /** Reads apiVersion, kind, group, version, name and namespace of an object. */
 export function identify(object: KubeObject): ObjectIdentity {
+  return identities.get(object, () => readIdentity(object));
+}
+
+function readIdentity(object: KubeObject): ObjectIdentity {
   const apiVersion = asString(object.apiVersion);
   const slash = apiVersion?.lastIndexOf('/') ?? -1;
   const metadata = asRecord(object.metadata);

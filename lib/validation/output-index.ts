@@ -27,6 +27,8 @@ export interface OutputIndex {
   readonly services: ReadonlyMap<string, readonly ServicePortInfo[]>;
   /** Pod templates by namespace and one of their labels (see {@link labelKey}), so a selector looks up its candidates. */
   readonly podsByLabel: ReadonlyMap<string, readonly PodLabels[]>;
+  /** Answers of {@link anyPodMatches} by namespace and selector: Services that share a selector cost one lookup. */
+  readonly selectorAnswers: Map<string, boolean>;
 }
 
 /** Indexes the objects of one output (one environment's manifests). */
@@ -48,14 +50,30 @@ export function buildOutputIndex(objects: readonly KubeObject[], externalNamespa
       else pods.push(entry);
     }
   }
-  return { createdNamespaces, externalNamespaces: new Set(externalNamespaces), services, podsByLabel };
+  return { createdNamespaces, externalNamespaces: new Set(externalNamespaces), services, podsByLabel, selectorAnswers: new Map() };
 }
 
-/** Whether any pod template in `namespace` carries every label of `selector`: one lookup, not a scan of the output. */
+/** Above this many candidate pods, a selector's answer is remembered for the Services that share it. */
+const REMEMBERED_ABOVE = 32;
+
+/**
+ * Whether any pod template in `namespace` carries every label of `selector`: the candidates are the pods
+ * indexed under the selector's rarest label, not the whole output. When even that list is long (many pods
+ * share every label of the selector), the answer is remembered per distinct selector, so Services that
+ * repeat a selector do not rescan it.
+ */
 export function anyPodMatches(index: OutputIndex, namespace: string | undefined, selector: ReadonlyArray<[string, unknown]>): boolean {
   const candidates = selector.map(([key, value]) => index.podsByLabel.get(labelKey(namespace, key, String(value))) ?? []);
   const fewest = candidates.reduce((best, list) => (list.length < best.length ? list : best));
-  return fewest.some((pod) => selector.every(([key, value]) => pod.labels[key] === value));
+  const matches = () => fewest.some((pod) => selector.every(([key, value]) => pod.labels[key] === value));
+  if (fewest.length <= REMEMBERED_ABOVE) return matches();
+  const answerKey = JSON.stringify([namespace ?? '', [...selector].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+  let answer = index.selectorAnswers.get(answerKey);
+  if (answer === undefined) {
+    answer = matches();
+    index.selectorAnswers.set(answerKey, answer);
+  }
+  return answer;
 }
 
 function labelKey(namespace: string | undefined, key: string, value: string): string {

@@ -1,4 +1,5 @@
 import { asList, asRecord, asString, isRecord } from '../json-access';
+import { ObjectCache } from './object-cache';
 import { identify, labelsOf } from './objects';
 import { fieldPath, indexPath } from './paths';
 import { KubeObject } from './types';
@@ -54,8 +55,15 @@ export function hasPodTemplate(object: KubeObject): boolean {
   return findTemplateLocation(object) !== undefined;
 }
 
+/** Pod templates by object, found once per validation run for all the rules that look at them. */
+const podTemplates = new ObjectCache<PodTemplateRef | undefined>();
+
 /** Finds the pod template of a Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ... */
 export function findPodTemplate(object: KubeObject): PodTemplateRef | undefined {
+  return podTemplates.get(object, () => readPodTemplate(object));
+}
+
+function readPodTemplate(object: KubeObject): PodTemplateRef | undefined {
   const location = findTemplateLocation(object);
   if (location === undefined) return undefined;
   let template: unknown = object;

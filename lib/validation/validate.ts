@@ -3,6 +3,7 @@ import { checkIngressHosts, checkObjectName, checkPortRanges } from './api-rules
 import { checkContainerHygiene, checkSecretData } from './hygiene';
 import { checkCidrs, checkPlainTextSecrets } from './values';
 import { checkNamespace } from './namespaces';
+import { withObjectCaches } from './object-cache';
 import { describeObject } from './objects';
 import { OutputIndex, buildOutputIndex } from './output-index';
 import { checkPodSecurity } from './pod-security';
@@ -42,6 +43,10 @@ export function hasErrors(violations: readonly Violation[]): boolean {
  * cross-object rules (namespaces, selectors, routes) against the whole set.
  */
 export function validateDocuments(documents: readonly SourcedDocument[], options: ValidationOptions = {}): Violation[] {
+  return withObjectCaches(() => validateOutput(documents, options));
+}
+
+function validateOutput(documents: readonly SourcedDocument[], options: ValidationOptions): Violation[] {
   const objects: SourcedObject[] = [];
   const violations: Violation[] = [];
   for (const { document, file, position } of documents) {
