@@ -45,10 +45,13 @@ test('a second build reuses the cache and the API server reports the pinned vers
 test('stop ends every process it started: no stray process is left', () => {
   const cluster = ControlPlane.start();
   const pids = fs.readFileSync(path.join(cluster.dir, 'pids'), 'utf8').trim().split('\n').map((line) => Number(line.split(' ')[1]));
-  expect(pids).toHaveLength(6); // etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, provisioner
-  expect(pids.every(alive)).toBe(true);
-  expect(cluster.getJson(['nodes']).items.length).toBeGreaterThanOrEqual(1);
-  cluster.stop();
+  try {
+    expect(pids).toHaveLength(6); // etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, provisioner
+    expect(pids.every(alive)).toBe(true);
+    expect(cluster.getJson(['nodes']).items.length).toBeGreaterThanOrEqual(1);
+  } finally {
+    cluster.stop();
+  }
   expect(pids.filter(alive)).toEqual([]);
 }, 300_000);
 
