@@ -7,7 +7,8 @@
  *
  * - Anchors are interleaved with our commands, round by round (one discarded warm-up round first), and every ratio
  *   is the median of the per-round ratios, so a machine that gets busier mid-run shifts both sides alike:
- *   our app (node build/main.js, every environment) vs `helm template` of the four charts `npm run helm` writes,
+ *   our app (node build/main.js, every environment) vs `helm template` of the chart `npm run helm` writes, once per
+ *   environment with its values file,
  *   and `npx cdk8s synth` vs a minimal compiled cdk8s app through the same CLI.
  * - Generated apps of 100, 1,000 and 10,000 backend+frontend pairs (tools/bench-pairs-app.js), phase by phase:
  *   time, peak memory, validation as a share of synth, marginal cost per pair and a growth verdict.
@@ -114,13 +115,14 @@ function writeMinimalApp(dir) {
 
 function setUp(scratch) {
   attempt('npm run build', () => run('npm', ['run', 'build', '--silent']));
-  const helmCharts = path.join(scratch, 'helm');
-  const helmGeneration = attempt('npm run helm (tools/helm-charts.js)', () => run('node', [path.join(root, 'tools', 'helm-charts.js'), '--output', helmCharts]));
+  const helmChart = path.join(scratch, 'helm', 'todo');
+  const helmGeneration = attempt('npm run helm (tools/helm-charts.js)', () => run('node', [path.join(root, 'tools', 'helm-charts.js'), '--output', helmChart]));
   const helm = attempt('helm binary (test/k8s-tools.ts)', helmBinary);
   // Inside the repository, so that the minimal app resolves cdk8s from node_modules.
   const minimalApp = writeMinimalApp(path.join(root, 'build', 'bench-minimal-app'));
-  const environments = helmGeneration ? fs.readdirSync(helmCharts).filter((name) => fs.existsSync(path.join(helmCharts, name, 'Chart.yaml'))) : [];
-  return { helmCharts, helmGeneration, helm, minimalApp, environments };
+  // One environment per values file: values.yaml is local, values-<env>.yaml the others.
+  const environments = helmGeneration ? ['local', ...fs.readdirSync(helmChart).map((name) => /^values-(.+)\.yaml$/.exec(name)?.[1]).filter(Boolean)] : [];
+  return { helmChart, helmGeneration, helm, minimalApp, environments };
 }
 
 const CLI_ENV = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
@@ -130,8 +132,9 @@ function interleaved(setup, scratch) {
   const commands = {
     app: () => run('node', [path.join(root, 'build', 'main.js')], { env: { ...process.env, TODO_ENV: 'all', CDK8S_OUTDIR: path.join(scratch, 'app') } }),
     helm: () => {
-      if (!setup.helm || setup.environments.length === 0) throw new Error('no helm binary or no charts from npm run helm');
-      const samples = setup.environments.map((environment) => run(setup.helm, ['template', `todo-${environment}`, path.join(setup.helmCharts, environment)]));
+      if (!setup.helm || setup.environments.length === 0) throw new Error('no helm binary or no chart from npm run helm');
+      const samples = setup.environments.map((environment) => run(setup.helm, ['template', 'todo', setup.helmChart, '-n', `todo-${environment}`,
+        ...(environment === 'local' ? [] : ['-f', path.join(setup.helmChart, `values-${environment}.yaml`)])]));
       return { seconds: samples.reduce((sum, sample) => sum + sample.seconds, 0), load: median(samples.map((sample) => sample.load)) };
     },
     cli: () => run('npx', ['cdk8s', 'synth', '--output', path.join(scratch, 'cli')], { env: { ...CLI_ENV, TODO_ENV: 'all' } }),
@@ -226,7 +229,7 @@ function report(setup, samples, pairs, tests, loadAtStart) {
     ? `| ${what} | ${fmt(stats.median)} | ${fmt(stats.min)} | ${fmt(stats.max)} | ${stats.runs} | ${fmtLoad(stats.loadMin, stats.loadMax)} |`
     : `| ${what} | failed | | | 0 | |`);
   row('our app alone, every environment (`node build/main.js`, TODO_ENV=all: build, validate in memory, write)', s.app);
-  row(`\`helm template\` of the ${setup.environments.length} charts \`npm run helm\` writes (sum of ${setup.environments.length} runs)`, s.helm);
+  row(`\`helm template\` of the chart \`npm run helm\` writes, once per environment (sum of ${setup.environments.length} runs)`, s.helm);
   row('`npx cdk8s synth`, every environment (CLI + `tsc -b` no-op + our app)', s.cli);
   row('`npx cdk8s synth` of a minimal compiled cdk8s app (one ConfigMap), same CLI', s.minimalCli);
   row('minimal compiled cdk8s app alone (`node app.js`): Node + cdk8s floor', s.minimalApp);
