@@ -2,6 +2,7 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkUniqueInApp } from './app-uniqueness';
 import { PropChecker, resolveNamespace } from './checks';
+import { ContainerEnvironment } from './container-environment';
 import {
   renderPodAnnotations, renderProbes, renderResources, renderTopologySpread, undefinedIfEmpty, writableVolumeName,
 } from './container-spec';
@@ -11,7 +12,6 @@ import { k8s } from './k8s';
 import { resolveLabelValues, selectorLabels, standardLabels } from './labels';
 import { RunAsOptions, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { IRouteTarget } from './route-target';
-import { checkEnvName, rejectSecretLookingValue } from './secret-detection';
 import { WebWorkloadProps, WorkloadDefaults } from './web-workload-props';
 import {
   checkNodePort, checkPodProps, checkScheduling, checkServiceProps, checkVolumes, resolveReplicas, resolveRunAs,
@@ -19,13 +19,6 @@ import {
 import {
   AutoscalingOptions, DisruptionBudgetOptions, ImagePullPolicy, InitContainerOptions, Protocol, SecretKeyReference, ServiceType,
 } from './workload-options';
-
-/** Who set an environment variable, for the error when two sources set the same name. */
-interface EnvSource {
-  readonly source: string;
-  /** A construct default that one explicit setting may replace. */
-  readonly replaceable: boolean;
-}
 
 /**
  * A Deployment, a Service and a ConfigMap for an HTTP application, with an optional
@@ -74,10 +67,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
   private readonly props: WebWorkloadProps;
   private readonly defaults: WorkloadDefaults;
   private readonly runAs: RunAsOptions;
-  private readonly plainKeys: ReadonlySet<string>;
-  private readonly config: Record<string, string> = {};
-  private readonly envSources = new Map<string, EnvSource>();
-  private readonly env: k8s.EnvVar[] = [];
+  private readonly environment: ContainerEnvironment;
   private readonly volumes: k8s.Volume[] = [];
   private readonly volumeMounts: k8s.VolumeMount[] = [];
   private readonly initContainers: k8s.Container[] = [];
@@ -120,12 +110,12 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     this.labels = { ...props.labels, ...standardLabels(identity) };
 
     this.check.array('plainTextKeys', props.plainTextKeys);
-    this.plainKeys = new Set(props.plainTextKeys ?? []);
+    this.environment = new ContainerEnvironment(this.check, new Set(props.plainTextKeys ?? []));
     this.check.record('config', props.config);
-    for (const [key, value] of Object.entries(defaults.config)) this.setConfig(key, value, `the ${defaults.typeName} default`, true);
-    for (const [key, { value, source }] of Object.entries(defaults.fixedConfig ?? {})) this.setConfig(key, value, source, false);
-    for (const [key, value] of Object.entries(props.config ?? {})) this.setConfig(key, value, `config["${key}"]`, false);
-    for (const key of props.secretEnv?.keys ?? []) this.claimEnvName(key, `secretEnv "${props.secretEnv!.name}" (key ${key})`);
+    for (const [key, value] of Object.entries(defaults.config)) this.environment.setConfig(key, value, `the ${defaults.typeName} default`, true);
+    for (const [key, { value, source }] of Object.entries(defaults.fixedConfig ?? {})) this.environment.setConfig(key, value, source, false);
+    for (const [key, value] of Object.entries(props.config ?? {})) this.environment.setConfig(key, value, `config["${key}"]`, false);
+    for (const key of props.secretEnv?.keys ?? []) this.environment.claim(key, `secretEnv "${props.secretEnv!.name}" (key ${key})`);
     for (const [name, ref] of Object.entries(props.secretKeys ?? {})) this.addSecretKeyEnv(name, ref);
     for (const path of [...defaults.writablePaths, ...(props.writablePaths ?? [])]) this.addWritablePath(path);
     for (const volume of props.volumes ?? []) this.addVolume(volume);
@@ -133,7 +123,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
 
     this.configMap = finalJsonPatches(new k8s.KubeConfigMap(this, 'config', {
       metadata: this.metadataFor(`${this.name}-config`),
-      data: Lazy.any({ produce: () => this.sortedConfig() }),
+      data: Lazy.any({ produce: () => this.environment.sortedConfig() }),
     }));
     this.serviceAccount = props.createServiceAccount ? this.createServiceAccount() : undefined;
     this.deployment = finalJsonPatches(new k8s.KubeDeployment(this, 'deployment', {
@@ -176,7 +166,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
    * It may replace a construct default once; a name another source already sets is refused.
    */
   public addConfig(key: string, value: string): void {
-    this.setConfig(key, value, `addConfig("${key}")`, false);
+    this.environment.setConfig(key, value, `addConfig("${key}")`, false);
   }
 
   /**
@@ -184,7 +174,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
    * @internal
    */
   public _setConfigFrom(key: string, value: string, source: string): void {
-    this.setConfig(key, value, source, false);
+    this.environment.setConfig(key, value, source, false);
   }
 
   /** Sets a plain environment variable on the main container (and init containers). A name set twice is refused. */
@@ -197,22 +187,12 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
    * @internal
    */
   public _addEnv(name: string, value: string, source: string): void {
-    checkEnvName(this.check, 'env name', name);
-    rejectSecretLookingValue(this.check, `env["${name}"]`, name, value, this.plainKeys);
-    this.claimEnvName(name, source);
-    this.env.push({ name, value });
+    this.environment.addEnv(name, value, source);
   }
 
   /** Reads an environment variable from a key of an existing Secret. */
   public addSecretKeyEnv(name: string, ref: SecretKeyReference): void {
-    checkEnvName(this.check, 'secretKeys name', name);
-    if (ref === null || typeof ref !== 'object') {
-      this.check.fail(`secretKeys["${name}"]`, 'must be { secretName, key }', ref, `Pass secretKeys: { ${name}: { secretName: "my-secret", key: "${name}" } }.`);
-    }
-    this.check.dnsSubdomain(`secretKeys["${name}"].secretName`, ref.secretName);
-    this.check.string(`secretKeys["${name}"].key`, ref.key);
-    this.claimEnvName(name, `secretKeys["${name}"]`);
-    this.env.push({ name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, optional: ref.optional } } });
+    this.environment.addSecretKeyEnv(name, ref);
   }
 
   /** Adds a pod volume and mounts it into the main container (and init containers). */
@@ -262,7 +242,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
       image: this.image,
       imagePullPolicy: this.props.imagePullPolicy ?? ImagePullPolicy.IF_NOT_PRESENT,
       command: options.command,
-      ...(options.appEnvironment ?? true ? { envFrom: this.renderEnvFrom(), env: Lazy.any({ produce: () => undefinedIfEmpty(this.env) }) } : {}),
+      ...(options.appEnvironment ?? true ? { envFrom: this.renderEnvFrom(), env: Lazy.any({ produce: () => undefinedIfEmpty(this.environment.env) }) } : {}),
       resources: renderResources(this.props, this.defaults),
       securityContext: restrictedContainerSecurityContext(this.runAs),
       volumeMounts: options.volumeMounts ?? this.volumeMounts,
@@ -298,30 +278,6 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     return { name, namespace: this.namespace, labels: this.labels };
   }
 
-  private setConfig(key: string, value: string, source: string, replaceable: boolean): void {
-    checkEnvName(this.check, 'config key', key);
-    rejectSecretLookingValue(this.check, `config["${key}"]`, key, value, this.plainKeys);
-    this.claimEnvName(key, source, replaceable);
-    this.config[key] = value;
-  }
-
-  /**
-   * One source per environment variable: the ConfigMap (envFrom), a known key of secretEnv (envFrom, which wins
-   * over the ConfigMap) and env entries (which win over both) all end up as one name in every container.
-   */
-  private claimEnvName(name: string, source: string, replaceable = false): void {
-    const existing = this.envSources.get(name);
-    if (existing && !existing.replaceable) {
-      this.check.fail(`environment variable ${name}`, `is set by both ${existing.source} and ${source} (Kubernetes keeps one and silently drops the other)`, name,
-        'Set it in one place only.');
-    }
-    this.envSources.set(name, { source, replaceable });
-  }
-
-  private sortedConfig(): Record<string, string> {
-    return Object.fromEntries(Object.entries(this.config).sort(([a], [b]) => a.localeCompare(b)));
-  }
-
   private renderEnvFrom(): k8s.EnvFromSource[] {
     const envFrom: k8s.EnvFromSource[] = [{ configMapRef: { name: `${this.name}-config` } }];
     if (this.props.secretEnv) {
@@ -347,7 +303,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
       args: this.props.args,
       ports: this.renderPorts(),
       envFrom: this.renderEnvFrom(),
-      env: undefinedIfEmpty(this.env),
+      env: undefinedIfEmpty(this.environment.env),
       resources: renderResources(this.props, this.defaults),
       ...renderProbes(this.props, this.defaults),
       lifecycle: delay ? { preStop: { exec: { command: ['sleep', String(delay)] } } } : undefined,
@@ -369,7 +325,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
       template: {
         metadata: {
           labels: { ...this.labels, ...this.selectorLabels },
-          annotations: { ...props.podAnnotations, ...renderPodAnnotations(this.sortedConfig(), props.prometheus, this.containerPort) },
+          annotations: { ...props.podAnnotations, ...renderPodAnnotations(this.environment.sortedConfig(), props.prometheus, this.containerPort) },
         },
         spec: {
           serviceAccountName: this.serviceAccount?.name ?? props.serviceAccountName,
