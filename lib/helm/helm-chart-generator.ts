@@ -346,7 +346,8 @@ function checksumReferences(object: unknown): string[] {
 
 function templateFileName(describedIdentity: string): string {
   const [, kind, name] = /^\S+ (\S+) \S*\/(.*)$/.exec(describedIdentity)!;
-  return `${kind.toLowerCase()}-${name.replace(/[^A-Za-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').toLowerCase()}.yaml`;
+  // A value in the name (`<namespace>-<persistence.claimName>`) reads as its words: `namespace-persistence-claimname`.
+  return `${kind.toLowerCase()}-${name.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').toLowerCase()}.yaml`;
 }
 
 /** values.yaml lines: each value under a comment with its description. */
