@@ -408,7 +408,7 @@ export interface SynthResult {
  */
 export function synthValidated(app: App): SynthResult {
   // Construct validations first: they throw with the construct path before anything is rendered.
-  app.synthYaml();
+  validateConstructs(app);
   const charts = app.charts.filter((chart): chart is TodoChart => chart instanceof TodoChart);
   const violations = charts.flatMap((chart) => validateManifests(chart.toJson(), validationOptions(chart.settings))
     .map((violation) => ({ ...violation, file: `${chart.node.id}.k8s.yaml` })));
@@ -780,6 +780,15 @@ export function environmentLines(environments: EnvironmentSettings[]): string {
       return `${line}\n`;
     });
   }).join('');
+}
+
+/**
+ * Every construct's own checks (`node.addValidation`), with cdk8s's message format, without rendering any YAML
+ * (`app.synthYaml()` would also serialize every object, which costs more than the checks themselves).
+ */
+function validateConstructs(app: App): void {
+  const errors = app.node.findAll().flatMap((construct) => construct.node.validate().map((message) => `[${construct.node.path}] ${message}`));
+  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
 }
 
 if (require.main === module) {
