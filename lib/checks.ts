@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { imageReferenceProblem, imageTag } from './image-reference';
-import { IPV4, isCidr, isIpv6 } from './value-formats';
+import { isCidr, isDnsLabel, isDnsSubdomain, isIngressHost, isIpAddress } from './value-formats';
 
 /**
  * Early, actionable prop checks shared by the constructs. Each failure names the construct
@@ -39,7 +39,7 @@ export class PropChecker {
   public dnsLabel(prop: string, value: string | undefined): void {
     if (value === undefined) return;
     this.string(prop, value);
-    if (value.length > 63 || !DNS_LABEL.test(value)) {
+    if (!isDnsLabel(value)) {
       this.fail(prop, 'must be a DNS-1123 label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)', value,
         `Use a name like "${suggestDnsLabel(value)}".`);
     }
@@ -49,7 +49,7 @@ export class PropChecker {
   public dnsSubdomain(prop: string, value: string | undefined): void {
     if (value === undefined) return;
     this.string(prop, value);
-    if (value.length > 253 || !value.split('.').every((part) => DNS_LABEL.test(part))) {
+    if (!isDnsSubdomain(value)) {
       this.fail(prop, 'must be a DNS-1123 subdomain (dot-separated lowercase labels of letters, digits and "-")', value,
         `Use a name like "${suggestDnsLabel(value)}".`);
     }
@@ -58,12 +58,11 @@ export class PropChecker {
   public hostName(prop: string, value: string | undefined): void {
     if (value === undefined) return;
     this.string(prop, value);
-    if (IPV4.test(value) || isIpv6(value.replace(/^\[|\]$/g, ''))) {
+    if (isIpAddress(value)) {
       this.fail(prop, 'must be a DNS host name, not an IP address (the API server refuses IP hosts in Ingress rules)', value,
         'Use a name that resolves to the address, e.g. "todo.local" in /etc/hosts or "<ip>.nip.io", or leave host unset to answer on any host.');
     }
-    const unwildcarded = value.startsWith('*.') ? value.slice(2) : value;
-    if (value.length > 253 || !unwildcarded.split('.').every((part) => DNS_LABEL.test(part))) {
+    if (!isIngressHost(value)) {
       this.fail(prop, 'must be a DNS host name such as "todo.local" (an optional leading "*." is allowed)', value,
         'Use lowercase letters, digits, "-" and dots; no scheme, port or path.');
     }
@@ -186,7 +185,6 @@ export class PropChecker {
   }
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
@@ -210,7 +208,7 @@ function isValidLabelKey(key: string): boolean {
   const slash = key.lastIndexOf('/');
   const prefix = slash === -1 ? undefined : key.substring(0, slash);
   const name = key.substring(slash + 1);
-  const prefixOk = prefix === undefined || (prefix.length <= 253 && prefix.split('.').every((part) => DNS_LABEL.test(part)));
+  const prefixOk = prefix === undefined || isDnsSubdomain(prefix);
   return prefixOk && name.length <= 63 && LABEL_NAME.test(name);
 }
 

@@ -1,10 +1,11 @@
 /**
  * Value formats the constructs check in props and validation checks in output: credentials that must not be
- * written in plain text, and CIDRs. No imports, so both entry points share it.
+ * written in plain text, CIDRs and IP addresses, and DNS names. No imports, so both entry points share it.
  */
 
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i;
 export const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Values that are credentials whatever their key is called, with what they are. */
 const SECRET_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
@@ -44,3 +45,22 @@ export function isIpv6(address: string): boolean {
   return halves.length === 2 ? groups.length < 8 : groups.length === 8;
 }
 
+/** An IPv4 or IPv6 address (IPv6 also in brackets). */
+export function isIpAddress(value: string): boolean {
+  return IPV4.test(value) || isIpv6(value.replace(/^\[|\]$/g, ''));
+}
+
+/** An RFC 1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63. */
+export function isDnsLabel(value: string): boolean {
+  return value.length <= 63 && DNS_LABEL.test(value);
+}
+
+/** An RFC 1123 subdomain: dot-separated labels, at most 253 characters. */
+export function isDnsSubdomain(value: string): boolean {
+  return value.length <= 253 && value.split('.').every((part) => DNS_LABEL.test(part));
+}
+
+/** A host an Ingress rule accepts: a DNS subdomain with an optional leading "*.", and no IP address. */
+export function isIngressHost(value: string): boolean {
+  return !isIpAddress(value) && value.length <= 253 && isDnsSubdomain(value.startsWith('*.') ? value.slice(2) : value);
+}

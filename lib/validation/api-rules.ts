@@ -1,34 +1,32 @@
 /**
  * Checks the API server makes beyond the OpenAPI schema, found missing by sending the same bad
  * manifests to a real API server (test/cluster/admission.test.ts): object names, port ranges and Ingress
- * hosts. (The
- * CRDs' CEL rules, such as the HTTPRoute path rules, are evaluated generically: see cel-rules.ts.)
+ * hosts. (The CRDs' CEL rules, such as the HTTPRoute path rules, are evaluated generically: see cel-rules.ts.)
+ * The name and host formats are the constructs' own (value-formats.ts).
  */
 import { asList, asRecord } from '../json-access';
+import { isDnsLabel, isDnsSubdomain, isIngressHost, isIpAddress } from '../value-formats';
 import { isKind } from './objects';
 import { fieldPath, indexPath } from './paths';
 import { findPodTemplate, listContainers } from './pod-templates';
 import { RULES } from './rules';
 import { Finding, KubeObject } from './types';
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-const LABEL_FORMAT = { pattern: DNS_LABEL, maxLength: 63, what: 'a DNS label (RFC 1123: lower-case letters, digits and "-", at most 63)' };
+const LABEL_FORMAT = { valid: isDnsLabel, maxLength: 63, what: 'a DNS label (RFC 1123: lower-case letters, digits and "-", at most 63)' };
 /**
  * Kinds whose names the API server checks as DNS labels rather than subdomains. Service names are
  * RFC 1123 labels since Kubernetes 1.36 turned RelaxedServiceNameValidation on by default (a leading
  * digit is accepted, a dot is not).
  */
 const NAME_FORMATS: Readonly<Record<string, typeof LABEL_FORMAT>> = { Namespace: LABEL_FORMAT, Service: LABEL_FORMAT };
-const SUBDOMAIN_FORMAT = { pattern: DNS_SUBDOMAIN, maxLength: 253, what: 'a DNS subdomain (RFC 1123: lower-case letters, digits, "-" and ".", at most 253)' };
+const SUBDOMAIN_FORMAT = { valid: isDnsSubdomain, maxLength: 253, what: 'a DNS subdomain (RFC 1123: lower-case letters, digits, "-" and ".", at most 253)' };
 
 /** metadata.name as the API server validates it for the object's kind. */
 export function checkObjectName(object: KubeObject): Finding[] {
   const name = asRecord(object.metadata).name;
   if (typeof name !== 'string') return [];
   const format = NAME_FORMATS[String(object.kind)] ?? SUBDOMAIN_FORMAT;
-  if (name.length <= format.maxLength && format.pattern.test(name)) return [];
+  if (format.valid(name)) return [];
   const suggestion = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   return [{
     rule: RULES.schemaObjectName,
@@ -81,9 +79,8 @@ export function checkIngressHosts(object: KubeObject): Finding[] {
   return asList(asRecord(object.spec).rules).flatMap((rule, index) => {
     const host = asRecord(rule).host;
     if (typeof host !== 'string' || host === '') return [];
-    const name = host.startsWith('*.') ? host.slice(2) : host;
-    const isIp = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
-    if (!isIp && name.length <= 253 && DNS_SUBDOMAIN.test(name)) return [];
+    if (isIngressHost(host)) return [];
+    const isIp = isIpAddress(host);
     return [{
       rule: RULES.schemaIngressHost,
       field: fieldPath(indexPath('spec.rules', index), 'host'),
