@@ -4,77 +4,54 @@
  * agree on every one.
  */
 import { validateManifests } from '../../lib/validation';
+import { LABELS, Manifest, NAMESPACE, namespace, service, workload } from '../validation/helpers';
 import { ControlPlane } from './control-plane';
 
-const NAMESPACE = 'admission-test';
 let cluster: ControlPlane;
 
-const namespace = {
-  apiVersion: 'v1',
-  kind: 'Namespace',
+/** The namespace on the API server enforces the restricted profile, as the app's namespaces do. */
+const restrictedNamespace: Manifest = {
+  ...namespace(),
   metadata: {
     name: NAMESPACE,
-    labels: {
-      'app.kubernetes.io/name': NAMESPACE,
-      'pod-security.kubernetes.io/enforce': 'restricted',
-      'pod-security.kubernetes.io/enforce-version': 'latest',
-    },
+    labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' },
   },
 };
 
-/** A Pod that passes both: restricted security context, resources, probes, a pinned image. */
-function goodPod(): any {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'web', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'web' } },
-    spec: {
-      automountServiceAccountToken: false,
-      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{
-        name: 'web',
-        image: 'registry.example/web:v1.2.3',
-        ports: [{ name: 'http', containerPort: 8080 }],
-        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-        livenessProbe: { httpGet: { path: '/health', port: 'http' } },
-        readinessProbe: { httpGet: { path: '/ready', port: 'http' } },
-        securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-      }],
-    },
-  };
-}
+/** A Pod that passes both (the validation tests' compliant one): restricted security context, resources, probes, a pinned image. */
+const goodPod = (): Manifest => workload('Pod');
 
-function goodHttpRoute(): any {
+function goodHttpRoute(): Manifest {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
-    metadata: { name: 'web', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'web' } },
+    metadata: { name: 'web', namespace: NAMESPACE, labels: { ...LABELS } },
     spec: {
       parentRefs: [{ name: 'public', namespace: 'gateway-system' }],
-      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'web', port: 8080 }] }],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'backend', port: 80 }] }],
     },
   };
 }
 
-function goodVirtualService(): any {
+function goodVirtualService(): Manifest {
   return {
     apiVersion: 'networking.istio.io/v1',
     kind: 'VirtualService',
-    metadata: { name: 'web', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'web' } },
+    metadata: { name: 'web', namespace: NAMESPACE, labels: { ...LABELS } },
     spec: {
       hosts: ['*'],
       gateways: ['web'],
-      http: [{ match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: 'web', port: { number: 8080 } } }] }],
+      http: [{ match: [{ uri: { prefix: '/' } }], route: [{ destination: { host: 'backend', port: { number: 80 } } }] }],
     },
   };
 }
 
-function container(pod: any): any {
+function container(pod: Manifest): Manifest {
   return pod.spec.containers[0];
 }
 
 /** Each case: a name and the one bad object. */
-const BAD: ReadonlyArray<[string, () => any]> = [
+const BAD: ReadonlyArray<[string, () => Manifest]> = [
   ['a privileged container', () => { const pod = goodPod(); container(pod).securityContext.privileged = true; return pod; }],
   ['no seccomp profile', () => { const pod = goodPod(); delete pod.spec.securityContext.seccompProfile; return pod; }],
   ['a hostPath volume', () => {
@@ -92,14 +69,14 @@ const BAD: ReadonlyArray<[string, () => any]> = [
   ['an unknown field', () => { const pod = goodPod(); container(pod).imagePullPolicyy = 'Always'; return pod; }],
   ['a malformed quantity', () => { const pod = goodPod(); container(pod).resources.limits.memory = '256MiB'; return pod; }],
   ['a container port out of range', () => { const pod = goodPod(); container(pod).ports[0].containerPort = 70000; return pod; }],
-  ['a Service name with a dot', () => ({ ...service, metadata: { ...service.metadata, name: 'web.v1' } })],
+  ['a Service name with a dot', () => service(() => undefined, 'web.v1')],
   ['an Ingress whose host is an IP address', () => ({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
-    metadata: { name: 'web', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'web' } },
-    spec: { rules: [{ host: '10.0.0.1', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 8080 } } } }] } }] },
+    metadata: { name: 'web', namespace: NAMESPACE, labels: { ...LABELS } },
+    spec: { rules: [{ host: '10.0.0.1', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'backend', port: { number: 80 } } } }] } }] },
   })],
-  ['a Service port out of range', () => ({ ...service, spec: { ...service.spec, ports: [{ name: 'http', port: 0, targetPort: 'http' }] } })],
+  ['a Service port out of range', () => service((bad) => { bad.spec.ports[0].port = 0; })],
   ['an HTTPRoute path that is not absolute (CEL rule)', () => {
     const route = goodHttpRoute();
     route.spec.rules[0].matches[0].path.value = 'api';
@@ -111,36 +88,31 @@ const BAD: ReadonlyArray<[string, () => any]> = [
   ['a VirtualService whose port is not a number', () => { const service = goodVirtualService(); service.spec.http[0].route[0].destination.port.number = 'http'; return service; }],
 ];
 
-const GOOD: ReadonlyArray<[string, () => any]> = [
+const GOOD: ReadonlyArray<[string, () => Manifest]> = [
   ['the restricted Pod', goodPod],
   ['the HTTPRoute', goodHttpRoute],
   ['the VirtualService', goodVirtualService],
 ];
 
 /** What the API server says of an object: accepted, or rejected with its message. */
-function serverVerdict(object: any): { accepted: boolean; message: string } {
+function serverVerdict(object: Manifest): { accepted: boolean; message: string } {
   const result = cluster.kubectl(['apply', '--dry-run=server', '--validate=strict', '-f', '-'], { input: JSON.stringify(object) });
   return { accepted: result.status === 0 && !result.stderr.includes('Warning'), message: `${result.stdout}${result.stderr}`.trim() };
 }
 
-/** What the routes point at, so that our cross-object checks see a complete output. */
-const service = {
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name: 'web', namespace: NAMESPACE, labels: { 'app.kubernetes.io/name': 'web' } },
-  spec: { selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
-};
-
-function ourErrors(object: any): string[] {
-  const context = object.kind === 'Pod' ? [namespace] : [namespace, service, goodPod()];
+/** Our validation of one object, with what routes point at (a Service and its pods) so cross-object checks see a complete output. */
+function ourErrors(object: Manifest): string[] {
+  const context = object.kind === 'Pod' ? [restrictedNamespace] : [restrictedNamespace, service(), goodPod()];
   return validateManifests([...context, object], { externalNamespaces: ['gateway-system'] })
     .filter((violation) => violation.severity === 'error')
     .map((violation) => `${violation.rule}: ${violation.message}`);
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   cluster = ControlPlane.start();
-  cluster.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(namespace) });
+  cluster.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(restrictedNamespace) });
+  // The ServiceAccount admission plugin refuses pods until the controller manager has created "default".
+  await cluster.waitFor('the default ServiceAccount', () => (cluster.kubectl(['-n', NAMESPACE, 'get', 'serviceaccount', 'default']).status === 0 ? true : undefined));
 }, 1_800_000);
 
 afterAll(() => cluster?.stop());
