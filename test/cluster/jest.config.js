@@ -16,6 +16,8 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
   },
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
+  // The consumer example imports the package by name; here it runs against this checkout's sources.
+  moduleNameMapper: { '^cdk8s-fastapi-nextjs(/.*)?$': '<rootDir>/lib$1' },
   globalSetup: '<rootDir>/test/cluster/global-setup.ts',
   testTimeout: 240_000,
 };

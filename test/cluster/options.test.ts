@@ -1,14 +1,12 @@
 /**
  * The constructs' wider options on a real API server (strict field validation, admission, controllers):
- * an app of another team using them, the Istio routes with TLS, and the real-AI synth setting.
+ * the consumer example (another team's app using them), the Istio routes with TLS, and the real-AI synth setting.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Yaml } from 'cdk8s';
-import {
-  AppNamespace, AppNetworkPolicies, FastApiBackend, IngressRoutes, NextFrontend, NextFrontendMode, RoutingMode, UnhealthyPodEvictionPolicy,
-} from '../../lib';
+import { App, Yaml } from 'cdk8s';
+import { STAGING, ShopChart } from '../../examples/consumer-app/main';
 import { ENVIRONMENTS, TodoChart } from '../../main';
 import { ControlPlane, synth } from './control-plane';
 
@@ -20,62 +18,19 @@ beforeAll(() => {
 
 afterAll(() => cluster?.stop());
 
-/** A shop with two backends and a static site, using the options a platform team needs. */
-function shopChart(): Chart {
-  const chart = new Chart(new App(), 'shop', { namespace: 'shop', disableResourceNameHashes: true });
-  const common = { partOf: 'shop', version: 'v2.3.1' };
-  new AppNamespace(chart, 'namespace', { name: 'shop', ...common });
-  const api = new FastApiBackend(chart, 'api', {
-    ...common,
-    image: 'ghcr.io/acme/shop-api:v2.3.1',
-    replicas: 2,
-    disruptionBudget: { minAvailable: 1, unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy.ALWAYS_ALLOW },
-    secretKeys: { DATABASE_URL: { secretName: 'shop-database', key: 'url' } },
-    serviceAccountName: 'shop-api',
-    createServiceAccount: true,
-    imagePullSecrets: ['ghcr-pull'],
-    ports: [{ name: 'metrics', containerPort: 9000 }],
-    prometheus: { port: 9000 },
-    preStopDelaySeconds: 5,
-    terminationGracePeriodSeconds: 40,
-    readinessProbe: { periodSeconds: 3, failureThreshold: 2 },
-    resources: { ephemeralStorage: { request: '256Mi', limit: '1Gi' } },
-  });
-  const worker = new FastApiBackend(chart, 'worker-api', {
-    ...common,
-    image: 'ghcr.io/acme/shop-worker-api:v2.3.1',
-    command: ['uvicorn', 'worker.main:app', '--host', '0.0.0.0', '--port', '8000'],
-    autoscaling: { minReplicas: 1, maxReplicas: 3, targetMemoryUtilization: 75, behavior: { scaleDown: { stabilizationWindowSeconds: 600 } } },
-  });
-  const site = new NextFrontend(chart, 'site', { ...common, image: 'ghcr.io/acme/shop-site:v2.3.1', mode: NextFrontendMode.STATIC });
-  const routes = new IngressRoutes(chart, 'shop', { ...common, host: 'shop.example.com', mode: RoutingMode.gatewayApi({ gatewayName: 'shared', gatewayNamespace: 'gateway-system' }) });
-  routes.addRoute('/api', api);
-  routes.addRoute('/jobs', worker);
-  routes.addRoute('/', site);
-  new AppNetworkPolicies(chart, 'network-policies', {
-    partOf: 'shop',
-    routes,
-    workloads: [api, worker, site],
-    connections: [{ from: worker, to: api }],
-    externalEgress: [{ from: api, ports: [5432] }],
-    ingressFrom: [{ to: api, namespaces: ['monitoring'], ports: [9000] }],
-    internalEgress: [{ from: worker, namespaces: ['observability'], podLabels: { 'app.kubernetes.io/name': 'otel-collector' }, ports: [4317] }],
-  });
-  return chart;
-}
-
-test('an app using the wider options is applied with strict validation, no warning, and rolls out', () => {
-  const applied = cluster.kubectl(['apply', '--validate=strict', '-f', '-'], { input: Yaml.stringify(...shopChart().toJson()) });
+test('the consumer example, which uses the wider options, is applied with strict validation, no warning, and rolls out', () => {
+  const namespace = STAGING.namespace;
+  const applied = cluster.kubectl(['apply', '--validate=strict', '-f', '-'], { input: Yaml.stringify(...new ShopChart(new App(), STAGING).toJson()) });
   expect(applied.stderr).toBe('');
   expect(applied.status).toBe(0);
   for (const deployment of ['api', 'worker-api', 'site']) {
-    expect(cluster.kubectlOk(['-n', 'shop', 'rollout', 'status', `deployment/${deployment}`, '--timeout=120s'])).toContain('successfully rolled out');
+    expect(cluster.kubectlOk(['-n', namespace, 'rollout', 'status', `deployment/${deployment}`, '--timeout=120s'])).toContain('successfully rolled out');
   }
-  const api = cluster.getJson(['deployment', 'api', '-n', 'shop']).spec.template.spec;
+  const api = cluster.getJson(['deployment', 'api', '-n', namespace]).spec.template.spec;
   expect(api.serviceAccountName).toBe('shop-api');
   expect(api.terminationGracePeriodSeconds).toBe(40);
   expect(api.topologySpreadConstraints).toHaveLength(1);
-  expect(cluster.getJson(['pdb', 'api', '-n', 'shop']).spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
+  expect(cluster.getJson(['pdb', 'api', '-n', namespace]).spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
 });
 
 test('Istio routing with TLS: an HTTPS server with the credential and an HTTP server that only redirects', () => {
