@@ -59,12 +59,12 @@ build_key() {
 
 build_dir() { printf '%s/k8s-%s-%s\n' "$CP_CACHE_ROOT" "$(k8s_version)" "$(build_key)"; }
 
-# binary NAME: where NAME is taken from, KUBEBUILDER_ASSETS first.
+# binary BUILD_DIR NAME: where NAME is taken from, KUBEBUILDER_ASSETS first.
 binary() {
-  if [ -n "${KUBEBUILDER_ASSETS:-}" ] && [ -x "$KUBEBUILDER_ASSETS/$1" ]; then
-    printf '%s/%s\n' "$KUBEBUILDER_ASSETS" "$1"
+  if [ -n "${KUBEBUILDER_ASSETS:-}" ] && [ -x "$KUBEBUILDER_ASSETS/$2" ]; then
+    printf '%s/%s\n' "$KUBEBUILDER_ASSETS" "$2"
   else
-    printf '%s/%s\n' "$(build_dir)" "$1"
+    printf '%s/%s\n' "$1" "$2"
   fi
 }
 
@@ -107,7 +107,7 @@ cmd_build() {
   local dir tmp missing="" name version started
   dir=$(build_dir)
   for name in $CP_BINARIES; do
-    [ -x "$(binary "$name")" ] || missing="$missing $name"
+    [ -x "$(binary "$dir" "$name")" ] || missing="$missing $name"
   done
   if [ -z "$missing" ] && [ -s "$dir/kwok-stages.yaml" ]; then
     printf '%s\n' "$dir"
@@ -278,7 +278,7 @@ cmd_start() {
   bin=$(cmd_build)
   mkdir -p "$dir/logs" "$dir/volumes" "$dir/bin"
   dir=$(cd "$dir" && pwd)
-  for name in $CP_BINARIES; do ln -sf "$(binary "$name")" "$dir/bin/$name"; done
+  for name in $CP_BINARIES; do ln -sf "$(binary "$bin" "$name")" "$dir/bin/$name"; done
   : >"$dir/pids"
   generate_pki "$dir/pki"
   etcd_port=$(free_port)
