@@ -5,7 +5,7 @@ import {
   NextFrontend, ServiceType, PathMatch, RouteTlsOptions, RoutingMode, SqlitePersistenceProps, SqlitePersistence, WebWorkloadProps,
 } from './lib';
 import { HelmChartGenerator, HelmValue, HelmValueTree } from './lib/helm';
-import { registryPrefixProblem } from './lib/image-reference';
+import { IMAGE_TAG, registryPrefixProblem } from './lib/image-reference';
 import { formatReport, hasErrors, summarize, ValidationOptions, validateManifests, Violation } from './lib/validation';
 import { version as packageVersion } from './package.json';
 
@@ -290,7 +290,7 @@ export class TodoChart extends Chart {
 }
 
 function checkImageTag(settings: EnvironmentSettings, imageTag: string): void {
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(imageTag)) {
+  if (!IMAGE_TAG.test(imageTag)) {
     throw new Error(`Environment '${settings.name}': imageTag must be a Docker tag (letters, digits, "_", "." and "-", at most 128); got "${imageTag}". `
       + 'Set IMAGE_TAG to e.g. v0.1.0-abc1234.');
   }
@@ -432,7 +432,7 @@ export function todoHelmValues(): HelmValueTree {
     image: {
       registry: HelmValue.string({ default: '', optional: true, pattern: '^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)*$', description: `Registry prefix of the ${name} image, e.g. ghcr.io/acme ("" for a local image)` }),
       repository: HelmValue.string({ default: `todo-${name}`, pattern: '^[a-z0-9]+([._/-][a-z0-9]+)*$', description: `Repository of the ${name} image` }),
-      tag: HelmValue.string({ default: defaults.defaultImageTag, pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$', description: `Tag of the ${name} image (Docker tag grammar)` }),
+      tag: HelmValue.string({ default: defaults.defaultImageTag, pattern: IMAGE_TAG.source, description: `Tag of the ${name} image (Docker tag grammar)` }),
       pullPolicy: HelmValue.choice({ default: 'IfNotPresent', values: ['IfNotPresent', 'Always', 'Never'], description: 'When the kubelet pulls the image' }),
     },
     replicaCount: HelmValue.integer({ default: 1, minimum: 1, description: `${name} pods, without autoscaling` }),

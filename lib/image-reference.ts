@@ -25,6 +25,8 @@ const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
 const REFERENCE = new RegExp(`^(${NAME})(?::${TAG})?(?:@(${DIGEST}))?$`);
 const REGISTRY_PREFIX = new RegExp(`^${DOMAIN}(?:/${PATH_COMPONENT})*$`);
+/** A whole image tag, as the OCI reference grammar allows it (letters, digits, "_", "." and "-", at most 128). */
+export const IMAGE_TAG = new RegExp(`^${TAG}$`);
 
 /** What is wrong with an image reference, or undefined when it follows the OCI reference grammar. */
 export function imageReferenceProblem(image: string): string | undefined {
