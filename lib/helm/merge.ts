@@ -1,3 +1,4 @@
+import { isRecord } from '../json-access';
 import { Switch } from './probes';
 
 /** The values of the switches one build used. @internal */
@@ -72,8 +73,6 @@ export interface Sample {
   readonly value: unknown;
 }
 
-const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Merges what every build wrote at one place into one template node: equal values stay literal, keys and list
  * items written by some builds only become conditional, and differing values become if/else branches.
@@ -85,7 +84,7 @@ export function mergeSamples(samples: Sample[], finder: ConditionFinder, where: 
   const conditionFor = (having: Sample[], place: string) =>
     (having.length === samples.length ? undefined : finder.explain(having.map((sample) => sample.assignment), among, place));
 
-  if (samples.every((sample) => isMap(sample.value))) {
+  if (samples.every((sample) => isRecord(sample.value))) {
     const keys = unionInOrder(samples.map((sample) => Object.keys(sample.value as object)));
     return {
       t: 'map',
@@ -132,7 +131,7 @@ export function mergeSamples(samples: Sample[], finder: ConditionFinder, where: 
 
 function literalNode(value: unknown): TemplateNode {
   if (Array.isArray(value)) return { t: 'list', items: value.map((item) => ({ node: literalNode(item) })) };
-  if (isMap(value)) return { t: 'map', entries: Object.entries(value).map(([key, item]) => ({ key, node: literalNode(item) })) };
+  if (isRecord(value)) return { t: 'map', entries: Object.entries(value).map(([key, item]) => ({ key, node: literalNode(item) })) };
   return { t: 'scalar', value };
 }
 
@@ -145,12 +144,12 @@ function keyItems(items: unknown[]): Map<string, unknown> {
   const reference = (item: Record<string, unknown>) => {
     const keys = Object.keys(item);
     const inner = item[keys[0]];
-    return keys.length === 1 && isMap(inner) && typeof inner.name === 'string' ? `${keys[0]}.name=${inner.name}` : undefined;
+    return keys.length === 1 && isRecord(inner) && typeof inner.name === 'string' ? `${keys[0]}.name=${inner.name}` : undefined;
   };
   for (const item of items) {
-    const base = isMap(item) && typeof item.name === 'string' ? `name=${item.name}`
-      : isMap(item) && typeof item.path === 'string' ? `path=${item.path}`
-        : (isMap(item) && reference(item)) || JSON.stringify(item);
+    const base = isRecord(item) && typeof item.name === 'string' ? `name=${item.name}`
+      : isRecord(item) && typeof item.path === 'string' ? `path=${item.path}`
+        : (isRecord(item) && reference(item)) || JSON.stringify(item);
     let key = base;
     for (let n = 2; keyed.has(key); n++) key = `${base}#${n}`;
     keyed.set(key, item);
