@@ -14,6 +14,9 @@ export const NODE_SCRIPT = path.join(REPO_ROOT, 'test', 'node', 'node.sh');
 /** Where global-setup.ts writes the running node's directory for the test files. */
 export const NODE_DIR_FILE = path.join(os.tmpdir(), 'cdk8s-fastapi-nextjs-test-node', 'dir');
 
+/** The tag global-setup builds the static frontend image with (the standalone one has the recorded tag). */
+export const STATIC_FRONTEND_TAG = 'v0.0.0-static';
+
 /** What a finished command printed and how it exited. */
 export interface Result {
   readonly status: number;
