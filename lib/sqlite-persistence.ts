@@ -246,7 +246,7 @@ export class SqlitePersistence extends Construct {
   private addPrepareContainer(workload: WebWorkload): void {
     const directories = [PREPARE_MOUNT + '/data', ...this.dataSubdirectories.map((directory) => `${PREPARE_MOUNT}/data/${directory}`), PREPARE_MOUNT + '/logs']
       .filter((path, index, all) => !all.some((other, otherIndex) => otherIndex !== index && other.startsWith(`${path}/`))).join(' ');
-    const notWritable = `SqlitePersistence '${this.node.path}': uid $(id -u) cannot create ${directories} on the volume (its root: $(ls -ldn ${PREPARE_MOUNT} | cut -d ' ' -f 1,3,4)). `
+    const notWritable = `SqlitePersistence: uid $(id -u) cannot create ${directories} on the volume of claim ${this.claimName} (its root: $(ls -ldn ${PREPARE_MOUNT} | cut -d ' ' -f 1,3,4)). `
       + 'Make the volume writable by that uid: a provisioner that creates world-writable directories (kind\'s local-path, minikube\'s hostpath), '
       + 'or for a hostPath volume chown the directory on the node to that uid before the pod starts.';
     workload.addInitContainer({

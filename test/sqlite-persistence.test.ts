@@ -33,8 +33,8 @@ function deploymentOf(objects: Manifest[]): Manifest {
 }
 
 /** The init step's script: the directories, or a message that says why the volume refuses them and what to do. */
-function prepareScript(directories: string, path = 'test/data'): string {
-  return `mkdir -p ${directories} || { echo "SqlitePersistence '${path}': uid $(id -u) cannot create ${directories} on the volume `
+function prepareScript(directories: string, claim = 'data'): string {
+  return `mkdir -p ${directories} || { echo "SqlitePersistence: uid $(id -u) cannot create ${directories} on the volume of claim ${claim} `
     + '(its root: $(ls -ldn /volume | cut -d \' \' -f 1,3,4)). Make the volume writable by that uid: a provisioner that creates world-writable '
     + 'directories (kind\'s local-path, minikube\'s hostpath), or for a hostPath volume chown the directory on the node to that uid before the pod starts." >&2; exit 1; }';
 }
