@@ -18,13 +18,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { cleanEnv, packLibrary, PACKAGE_NAME, REPO } from './npm-project';
 
 jest.setTimeout(240_000);
 
-const REPO = path.join(__dirname, '..');
 const EXAMPLE = path.join(REPO, 'examples', 'consumer-app');
 const GUIDE = path.join(REPO, 'docs', 'consumer-guide.md');
-const PACKAGE_NAME = 'cdk8s-fastapi-nextjs';
 const NPM_INSTALL_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
 interface Manifest {
@@ -32,17 +31,6 @@ interface Manifest {
   apiVersion: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
   [key: string]: any;
-}
-
-/**
- * The environment for nested npm and node runs. Under `npm test`, npm exports its configuration as
- * npm_config_* variables (the repository's `omit=peer`, its local prefix, ...); a consumer's npm must not
- * inherit them. Where the cache, the registry and the certificates are is kept.
- */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const keep = new Set(['npm_config_cache', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_cafile', 'npm_config_registry']);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) || keep.has(key.toLowerCase())));
-  return { ...env, ...extra };
 }
 
 function run(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): string {
@@ -90,10 +78,7 @@ let packedFiles: string[];
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-example-'));
   // `npm pack` runs prepack (tsc -b && prune), then writes the tarball; --json lists what it holds.
-  const output = run('npm', ['pack', '--json', '--pack-destination', work], REPO);
-  const packed = JSON.parse(output.slice(output.indexOf('[')))[0] as { filename: string; files: { path: string }[] };
-  tarball = path.join(work, packed.filename);
-  packedFiles = packed.files.map((file) => file.path).sort();
+  ({ tarball, files: packedFiles } = packLibrary(work));
 });
 
 let exampleReady: Promise<string>;
