@@ -25,7 +25,7 @@ describe('deploy.sh', () => {
   let sb: Sandbox;
   beforeEach(() => {
     sb = new Sandbox();
-    sb.rule({ tool: 'npx', match: '^cdk8s synth$', run: FAKE_SYNTH });
+    sb.rule({ tool: 'npx', match: '^cdk8s synth --no-check-upgrade$', run: FAKE_SYNTH });
     sb.rule({ tool: 'kubectl', match: 'get deployments,statefulsets', stdout: WORKLOADS });
   });
   afterEach(() => sb.cleanup());
@@ -37,7 +37,7 @@ describe('deploy.sh', () => {
     expect(res.status).toBe(0);
     const manifest = path.join(sb.root, 'dist', 'local.k8s.yaml');
     expect(sb.lines()).toEqual([
-      'npx cdk8s synth',
+      'npx cdk8s synth --no-check-upgrade',
       'kubectl --context kind-todo -n todo-local get secret todo-secrets -o name',
       `kubectl --context kind-todo apply -f ${manifest} ${PRUNE('local')}`,
       'kubectl --context kind-todo -n todo-local get deployments,statefulsets -l app.kubernetes.io/part-of=todo -o name',
