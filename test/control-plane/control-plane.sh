@@ -20,7 +20,7 @@ usage() {
 Usage: $(basename "$0") COMMAND [DIR]
 
 Commands:
-  versions     print the pinned Kubernetes, etcd and kwok versions (from go.mod)
+  versions     print the pinned Kubernetes, etcd and kwok versions (read from go.mod; needs no Go)
   build        build the binaries once into the cache (reused when present) and print its path
   start DIR    start the control plane with its state, certificates and logs in DIR (created);
                writes DIR/kubeconfig and DIR/bin (the binaries' directory) and returns when the
@@ -45,12 +45,18 @@ Needs: go (build only), openssl, node.
 EOF
 }
 
-module_version() { (cd "$CP_DIR" && go list -m -f '{{.Version}}' "$1"); }
-
-k8s_version() {
-  # Read without the go tool when possible, so a built cache is usable on a machine without Go.
-  sed -n 's#^[[:space:]]*k8s.io/kubernetes \(v[0-9.]*\).*#\1#p' "$CP_DIR/go.mod"
+# module_version MODULE: the version go.mod requires (what `go list -m` reports for a module that is not
+# replaced), read without the go tool, so `versions` and a built cache work on a machine without Go.
+module_version() {
+  local pattern version
+  pattern=${1//./\\.}
+  version=$(sed -n "s#^[[:space:]]*\(require[[:space:]][[:space:]]*\)\{0,1\}${pattern}[[:space:]][[:space:]]*\(v[^[:space:]]*\).*#\2#p" \
+    "$CP_DIR/go.mod" | head -n 1)
+  [ -n "$version" ] || die "$CP_DIR/go.mod does not require $1"
+  printf '%s\n' "$version"
 }
+
+k8s_version() { module_version k8s.io/kubernetes; }
 
 # build_key: changes whenever anything the binaries are built from changes.
 build_key() {
@@ -356,8 +362,11 @@ cmd_stop() {
 case "${1:-}" in
   -h | --help | "") usage ;;
   versions)
-    printf 'kubernetes %s\netcd %s\nkwok %s\n' "$(k8s_version)" \
-      "$(module_version go.etcd.io/etcd/server/v3)" "$(module_version sigs.k8s.io/kwok)"
+    # One assignment each: a failed look-up stops the script (set -e) instead of printing an empty version.
+    kubernetes=$(k8s_version)
+    etcd=$(module_version go.etcd.io/etcd/server/v3)
+    kwok=$(module_version sigs.k8s.io/kwok)
+    printf 'kubernetes %s\netcd %s\nkwok %s\n' "$kubernetes" "$etcd" "$kwok"
     ;;
   build) cmd_build ;;
   start | stop)
