@@ -38,7 +38,8 @@ Options:
   -h, --help           show this help
 
 Environment: TODO_SYNTH_CMD replaces 'npx cdk8s synth --no-check-upgrade' (run with bash -c in the project
-root, with TODO_ENV and IMAGE_TAG exported).
+root, with TODO_ENV and IMAGE_TAG exported). Before anything reaches the cluster, its API server must answer
+within TODO_CLUSTER_TIMEOUT seconds (default: 5), or the deploy stops and says so.
 EOF
 }
 
@@ -97,6 +98,7 @@ if [ "$SYNTH" = 1 ]; then
   fi
 fi
 [ -s "$MANIFEST" ] || die "no manifest at $MANIFEST (did the synth write dist/$ENV_NAME.k8s.yaml?)"
+require_cluster
 
 if [ "$SECRET_CHECK" = 1 ] && [ "$DIFF" = 0 ] && ! kube -n "$ENV_NAMESPACE" get secret "$ENV_SECRET" -o name >/dev/null 2>&1; then
   if [ "$ENV_SECRET_OPTIONAL" != true ]; then
