@@ -3,7 +3,7 @@
 // etcd, kwok, and a small volume provisioner of ours (./provisioner).
 // This file is the one place their versions are pinned (k8s.io/kubernetes,
 // go.etcd.io/etcd/server/v3, sigs.k8s.io/kwok); control-plane.sh reads them
-// from this file (`control-plane.sh versions`, the same as `go list -m`).
+// with `go list -m`.
 module github.com/cdk8s-fastapi-nextjs/control-plane
 
 go 1.26.0
