@@ -43,10 +43,11 @@ test('prints the Kubernetes, etcd and kwok versions go.mod pins, without Go and 
 test('a module go.mod does not require is an error that names it, not an empty version', () => {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'control-plane-'));
   try {
-    // The script sources ../../scripts/lib/common.sh from its own directory: the same layout, with a go.mod that lost kwok.
+    // The script sources scripts/lib and test/lib relative to its own directory: the same layout, with a go.mod that lost kwok.
     fs.mkdirSync(path.join(copy, 'test', 'control-plane'), { recursive: true });
     fs.mkdirSync(path.join(copy, 'scripts'));
     fs.symlinkSync(path.join(REPO, 'scripts', 'lib'), path.join(copy, 'scripts', 'lib'));
+    fs.symlinkSync(path.join(REPO, 'test', 'lib'), path.join(copy, 'test', 'lib'));
     fs.copyFileSync(path.join(CONTROL_PLANE, 'control-plane.sh'), path.join(copy, 'test', 'control-plane', 'control-plane.sh'));
     const goMod = fs.readFileSync(path.join(CONTROL_PLANE, 'go.mod'), 'utf8').replace(/^\s*sigs\.k8s\.io\/kwok v.*$/m, '');
     fs.writeFileSync(path.join(copy, 'test', 'control-plane', 'go.mod'), goMod);
