@@ -68,21 +68,24 @@ function parseBenchmarks(text) {
 /** The block docs/development.md carries, markers included. */
 function timingsBlock({ when, cores, rows }) {
   const measured = Object.values(rows);
-  const loadHigh = Math.max(...measured.map((row) => row.loadMax));
-  const loadLow = Math.min(...measured.map((row) => row.loadMin));
-  const loadText = Math.abs(loadHigh - loadLow) < 0.05 ? loadLow.toFixed(1) : `${loadLow.toFixed(1)}–${loadHigh.toFixed(1)}`;
   const figure = (name, text) => (rows[name] ? text(duration(rows[name].median)) : undefined);
   const figures = [
     figure('npmTest', (time) => `\`npm test\` took ${time}`),
     figure('cluster', (time) => `\`npm run test:cluster\` ${time} with the control plane built`),
     figure('controlPlaneStart', (time) => `a built control plane started in ${time}`),
   ].filter(Boolean);
+  let conditions = `${when}, ${cores} cores`;
+  if (measured.length > 0) {
+    const loadHigh = Math.max(...measured.map((row) => row.loadMax));
+    const loadLow = Math.min(...measured.map((row) => row.loadMin));
+    conditions += `, 1-minute load ${Math.abs(loadHigh - loadLow) < 0.05 ? loadLow.toFixed(1) : `${loadLow.toFixed(1)}–${loadHigh.toFixed(1)}`}`
+      + (loadHigh > cores ? ': a load above the core count inflates every time' : '');
+  }
   const missing = Object.keys(SUITES).filter((name) => !rows[name]).map((name) => SUITES[name].split(',')[0]);
   return [BEGIN,
-    `Measured by the last \`npm run bench\` (${when}, ${cores} cores, 1-minute load ${loadText}${loadHigh > cores ? ': a load above the core count inflates every time' : ''}): `
-    + `${figures.join('; ') || 'nothing'}.`
-    + (missing.length > 0 ? ` Not measured in that run: ${missing.join(', ')} (\`npm run bench -- --cluster\` measures them).` : '')
-    + ' Every run and its load: [BENCHMARKS.md](../BENCHMARKS.md#test-suites).',
+    `Measured by the last \`npm run bench\` (${conditions}): ${figures.length > 0 ? figures.join('; ') : 'no test suite was timed'}.`
+    + (missing.length > 0 ? ` Not timed in that run: ${missing.join(', ')}.` : '')
+    + ' Every run, its load, and why a suite was not timed: [BENCHMARKS.md](../BENCHMARKS.md#test-suites).',
     END].join('\n');
 }
 
