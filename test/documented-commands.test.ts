@@ -94,6 +94,12 @@ test('jest, configured as `npm test` runs it, prints no configuration warning', 
   expect(result.status).toBe(0);
 });
 
+test('`npm run test:example` runs the consumer example, which `npm test` leaves to the cluster suite', () => {
+  const result = spawnSync('npm', ['run', '--silent', 'test:example', '--', '--listTests'], { cwd: REPO, env: cleanEnv(), encoding: 'utf8' });
+  expect(result.stdout.trim().split('\n').map((file) => path.relative(REPO, file))).toEqual(['test/consumer-example.test.ts']);
+  expect(result.status).toBe(0);
+});
+
 test('no jest configuration passes ts-jest options it deprecates', () => {
   for (const config of ['jest.config.js', 'test/cluster/jest.config.js']) {
     const { transform } = require(path.join(REPO, config));
