@@ -152,7 +152,7 @@ FRONTEND_IMAGE="${PREFIX}todo-frontend:$TAG"
 build_args() {
   if [[ "$STAND_IN_BASES" == 1 ]]; then
     printf -- '--pull=never\n'
-    images_stand_in_args "$1/Dockerfile" | tr ' ' '\n'
+    images_stand_in_args "$1/Dockerfile"
   fi
 }
 

@@ -53,7 +53,7 @@ images_archive() {
 
 # images_load BUILDER TARGET IMAGE...: load the images into TARGET (kind, minikube or containerd).
 images_load() {
-  local builder=$1 target=$2 image archive status=0
+  local builder=$1 target=$2 image archives status=0 n=0
   shift 2
   if [[ "$target" == kind && "$builder" == docker ]]; then
     kind load docker-image --name "$TODO_KIND_CLUSTER" "$@"
@@ -63,18 +63,31 @@ images_load() {
     for image in "$@"; do minikube -p "$TODO_MINIKUBE_PROFILE" image load "$image"; done
     return
   fi
-  archive=$(mktemp "${TMPDIR:-/tmp}/todo-image.XXXXXX")
+  archives=$(mktemp -d "${TMPDIR:-/tmp}/todo-images.XXXXXX")
   for image in "$@"; do
-    images_archive "$builder" "$image" "$archive" || { status=$?; break; }
-    case "$target" in
-      kind) kind load image-archive --name "$TODO_KIND_CLUSTER" "$archive" || { status=$?; break; } ;;
-      minikube) minikube -p "$TODO_MINIKUBE_PROFILE" image load "$archive" || { status=$?; break; } ;;
-      # ctr reads CONTAINERD_ADDRESS; Kubernetes' images live in containerd's k8s.io namespace.
-      containerd) ctr -n k8s.io images import "$archive" >/dev/null || { status=$?; break; } ;;
-    esac
+    n=$((n + 1))
+    images_load_archive "$builder" "$target" "$image" "$archives/$n.tar" || {
+      status=$?
+      break
+    }
   done
-  rm -f "$archive"
+  rm -rf "$archives"
   return "$status"
+}
+
+# images_load_archive BUILDER TARGET IMAGE FILE: one image through a docker-archive (a new FILE).
+images_load_archive() {
+  images_archive "$1" "$3" "$4" || return
+  case "$2" in
+    kind) kind load image-archive --name "$TODO_KIND_CLUSTER" "$4" ;;
+    minikube) minikube -p "$TODO_MINIKUBE_PROFILE" image load "$4" ;;
+    # ctr reads CONTAINERD_ADDRESS; Kubernetes' images live in containerd's k8s.io namespace. Its
+    # cgroup v1 deprecation notice concerns the machine, not this import.
+    containerd)
+      ctr -n k8s.io images import "$4" 2>&1 >/dev/null | { grep -v 'DEPRECATION: The support for cgroup v1' >&2 || true; }
+      return "${PIPESTATUS[0]}"
+      ;;
+  esac
 }
 
 # ---------------------------------------------------------------------------
@@ -101,8 +114,8 @@ images_stand_in_args() {
   while read -r arg upstream; do
     [[ -n "$arg" ]] || continue
     name=$(images_stand_in_name "$arg") || die "$dockerfile: no stand-in for $arg=$upstream (known: PYTHON_IMAGE, NODE_IMAGE, NGINX_IMAGE)"
-    ref=$(images_stand_in "$name" "$upstream")
-    printf -- '--build-arg %s=%s\n' "$arg" "$ref"
+    ref=$(images_stand_in "$name" "$upstream") || return 1
+    printf -- '--build-arg\n%s=%s\n' "$arg" "$ref"
   done < <(images_base_args "$dockerfile")
 }
 
@@ -111,16 +124,20 @@ images_stand_in() {
   local name=$1 upstream=$2 tag ref args=()
   tag=${upstream##*:}
   ref="localhost/stand-in/$name:$tag"
-  images_debian_stand_in >&2
+  images_debian_stand_in >&2 || return 1
   if [[ "$name" == node ]]; then
     # node:22.14.0-bookworm-slim: that Node.js, with the npm release it ships.
     local node_version=${tag%%-*}
-    args+=(--build-arg "NODE_VERSION=$node_version" --build-arg "NPM_VERSION=$(images_npm_of_node "$node_version")")
+    local npm_version
+    npm_version=$(images_npm_of_node "$node_version") || return 1
+    args+=(--build-arg "NODE_VERSION=$node_version" --build-arg "NPM_VERSION=$npm_version")
   fi
   log "stand-in $ref for $upstream (Debian $IMAGES_DEBIAN_SUITE, scripts/images/stand-ins/$name)" >&2
-  images_build buildah "$ref" "$IMAGES_STAND_INS_DIR/$name" --pull=never \
-    --build-arg "DEBIAN_IMAGE=$IMAGES_DEBIAN_STAND_IN" ${args[@]+"${args[@]}"} >&2 ||
-    die "could not build the stand-in $ref"
+  if ! images_build buildah "$ref" "$IMAGES_STAND_INS_DIR/$name" --pull=never \
+    --build-arg "DEBIAN_IMAGE=$IMAGES_DEBIAN_STAND_IN" ${args[@]+"${args[@]}"} >&2; then
+    err "could not build the stand-in $ref (output above)"
+    return 1
+  fi
   printf '%s\n' "$ref"
 }
 
@@ -150,14 +167,18 @@ images_debian_stand_in() {
     rm -rf "$root"
     die "debootstrap failed (log above)"
   }
-  images_slim_rootfs "$root/rootfs"
-  tar --numeric-owner --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -C "$root/rootfs" -cf "$root/rootfs.tar" .
-  container=$(buildah from scratch)
-  buildah add --quiet "$container" "$root/rootfs.tar" / >/dev/null
-  buildah config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd bash \
-    --label "org.opencontainers.image.description=Debian $IMAGES_DEBIAN_SUITE minbase, a stand-in for debian:$IMAGES_DEBIAN_SUITE-slim" \
-    "$container"
-  buildah commit --quiet --rm "$container" "$IMAGES_DEBIAN_STAND_IN" >/dev/null
+  # Each step checked: callers run this in conditions, where errexit does not apply.
+  images_slim_rootfs "$root/rootfs" || die "could not slim the Debian stand-in's root filesystem"
+  tar --numeric-owner --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -C "$root/rootfs" -cf "$root/rootfs.tar" . ||
+    die "could not pack the Debian stand-in's root filesystem"
+  container=$(buildah from scratch) || die "buildah from scratch failed"
+  if ! buildah add --quiet "$container" "$root/rootfs.tar" / >/dev/null ||
+    ! buildah config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd bash \
+      --label "org.opencontainers.image.description=Debian $IMAGES_DEBIAN_SUITE minbase, a stand-in for debian:$IMAGES_DEBIAN_SUITE-slim" \
+      "$container" ||
+    ! buildah commit --quiet --rm "$container" "$IMAGES_DEBIAN_STAND_IN" >/dev/null; then
+    die "could not commit $IMAGES_DEBIAN_STAND_IN"
+  fi
   rm -rf "$root"
 }
 

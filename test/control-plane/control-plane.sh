@@ -304,7 +304,7 @@ cmd_start() {
     --root "$dir/volumes" --provisioners "$CP_PROVISIONERS"
 
   kubectl_in "$dir" apply --server-side -f "$CP_DIR/crds" >/dev/null
-  apply_nodes "$dir"
+  if [ "$CP_NODES" -gt 0 ]; then apply_nodes "$dir"; fi
   default_storage_class | kubectl_in "$dir" apply -f - >/dev/null
   wait_for "$dir" kube-apiserver "establishing the CRDs" \
     kubectl_in "$dir" wait --for condition=Established crd --all --timeout 5s

@@ -92,6 +92,13 @@ node_ready() {
   [[ "$(kubectl_node "$1" get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" == True ]]
 }
 
+# node_ctr DIR BIN ARGS...: ctr against the node's containerd (its warnings go to the containerd log).
+node_ctr() {
+  local dir=$1 bin=$2
+  shift 2
+  node_in "$dir" "$bin/ctr" --address "$dir/containerd/containerd.sock" "$@" 2>>"$dir/logs/containerd.log"
+}
+
 start_containerd() {
   local dir=$1 bin=$2 name
   mkdir -p "$dir/containerd" "$dir/cni/bin" "$dir/cni/net.d"
@@ -100,14 +107,13 @@ start_containerd() {
   node_containerd_config "$dir" >"$dir/containerd/config.toml"
   # containerd finds its runc shim on PATH.
   node_launch "$dir" containerd env PATH="$bin:$PATH" "$bin/containerd" --config "$dir/containerd/config.toml"
-  node_wait "$dir" containerd "serving its socket" node_in "$dir" "$bin/ctr" --address "$dir/containerd/containerd.sock" version
+  node_wait "$dir" containerd "serving its socket" node_ctr "$dir" "$bin" version
 }
 
 import_images() {
   local dir=$1 bin=$2 name
   for name in $NODE_ADDON_IMAGES; do
-    node_in "$dir" "$bin/ctr" --address "$dir/containerd/containerd.sock" -n k8s.io images import \
-      --no-unpack=false "$bin/$name.image.tar" >/dev/null ||
+    node_ctr "$dir" "$bin" -n k8s.io images import "$bin/$name.image.tar" >/dev/null ||
       components_failed "$dir" containerd "could not import $name.image.tar" node_stop "$dir"
   done
 }
@@ -148,7 +154,7 @@ apply_addons() {
   local dir=$1 bin=$2 file
   kubectl_node "$dir" apply --server-side --force-conflicts -f "$bin/gateway-api-crds.yaml" >/dev/null
   node_wait "$dir" kubelet "Gateway API CRDs established" \
-    kubectl_node "$dir" wait --for condition=Established crd -l gateway.networking.k8s.io/bundle-version --timeout 5s
+    kubectl_node "$dir" wait --for condition=Established crd --all --timeout 5s
   for file in coredns traefik; do
     node_addon_manifest "$NODE_DIR/addons/$file.yaml" | kubectl_node "$dir" apply -f - >/dev/null
   done
