@@ -100,8 +100,18 @@ test('`npm run test:example` runs the consumer example, which `npm test` leaves 
   expect(result.status).toBe(0);
 });
 
+/** Every jest configuration of the repository: `npm test`'s and the other suites'. */
+function jestConfigs(dir = REPO): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isDirectory()) return ['node_modules', 'build', 'dist', '.git'].includes(entry.name) ? [] : jestConfigs(path.join(dir, entry.name));
+    return entry.name === 'jest.config.js' ? [path.relative(REPO, path.join(dir, entry.name))] : [];
+  });
+}
+
 test('no jest configuration passes ts-jest options it deprecates', () => {
-  for (const config of ['jest.config.js', 'test/cluster/jest.config.js']) {
+  const configs = jestConfigs();
+  expect(configs).toEqual(expect.arrayContaining(['jest.config.js', 'test/cluster/jest.config.js']));
+  for (const config of configs) {
     const { transform } = require(path.join(REPO, config));
     const [, options] = Object.values(transform as Record<string, [string, Record<string, unknown>]>)[0];
     expect({ config, options: Object.keys(options) }).toEqual({ config, options: expect.not.arrayContaining(['isolatedModules']) });
