@@ -1,7 +1,7 @@
 /**
  * `npm test`: needs Node and npm only. Type checking and the build run once (tsc -b tsconfig.test.json); ts-jest
  * only transpiles. The suites that need more (a control plane built with Go, shellcheck, python3) are
- * `npm run test:cluster` (test/cluster/jest.config.js).
+ * `npm run test:cluster` (test/cluster/jest.config.js); the real node's are `npm run test:node` (test/node/).
  * Two workers on two cores: several suites mostly wait on child processes (helm, kubectl, typedoc, npm).
  */
 module.exports = {
@@ -13,6 +13,6 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
-  testPathIgnorePatterns: ['/node_modules/', ...require('./test/cluster/suites')],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/node/', ...require('./test/cluster/suites')],
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
 };
