@@ -33,6 +33,15 @@ test('versions come from go.mod: a supported Kubernetes minor, etcd 3.6, kwok', 
     + `kwok ${/sigs\.k8s\.io\/kwok (v[\d.]+)/.exec(goMod)![1]}\n`);
 });
 
+test('versions, read from go.mod without Go, are what `go list -m` resolves', () => {
+  const listed = spawnSync('go', ['list', '-m', '-f', '{{.Version}}', 'k8s.io/kubernetes', 'go.etcd.io/etcd/server/v3', 'sigs.k8s.io/kwok'], {
+    cwd: path.dirname(SCRIPT), encoding: 'utf8',
+  });
+  expect(listed.status).toBe(0);
+  const [kubernetes, etcd, kwok] = listed.stdout.trim().split('\n');
+  expect(script(['versions']).stdout).toBe(`kubernetes ${kubernetes}\netcd ${etcd}\nkwok ${kwok}\n`);
+});
+
 test('a second build reuses the cache and the API server reports the pinned version', () => {
   const build = script(['build']);
   expect(build.status).toBe(0);
