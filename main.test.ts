@@ -3,9 +3,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ENVIRONMENTS, TodoChart, buildApp, environmentLines, optionsFromEnv, selectEnvironments, synthValidated } from './main';
+import { ENVIRONMENTS, TodoChart, buildApp, chartValidationOptions, environmentLines, optionsFromEnv, selectEnvironments } from './app';
 import { version } from './package.json';
-import { formatReport, validateManifests } from './lib/validation';
+import { formatReport, synthValidated, validateManifests } from './lib/validation';
 import { Manifest, findObject, kinds, mainContainer, podSpecs } from './test/util';
 
 const app = buildApp({ environments: ['all'], outdir: Testing.app().outdir });
@@ -359,12 +359,12 @@ describe('a deliberately broken construct', () => {
     try {
       const broken = buildApp({ environments: ['local', 'minikube'], outdir });
       (broken.charts[0] as TodoChart).backend.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
-      const rejected = synthValidated(broken);
+      const rejected = synthValidated(broken, { validationOptions: chartValidationOptions });
       expect(rejected.written).toBe(false);
       expect(rejected.violations.map((violation) => `${violation.file} ${violation.rule}`)).toEqual(['local.k8s.yaml pss-restricted/privileged']);
       expect(fs.readdirSync(outdir)).toEqual([]);
-      const accepted = synthValidated(buildApp({ environments: ['local', 'minikube'], outdir }));
-      expect(accepted).toEqual({ violations: [], written: true });
+      const accepted = synthValidated(buildApp({ environments: ['local', 'minikube'], outdir }), { validationOptions: chartValidationOptions });
+      expect(accepted).toMatchObject({ violations: [], written: true, files: ['local.k8s.yaml', 'minikube.k8s.yaml'], outdir });
       expect(fs.readdirSync(outdir).sort()).toEqual(['local.k8s.yaml', 'minikube.k8s.yaml']);
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { ENVIRONMENTS, buildApp, validationOptions } from '../main';
+import { ENVIRONMENTS, buildApp, validationOptions } from '../app';
 import { version } from '../package.json';
 import { formatReport, hasErrors, validateManifests } from '../lib/validation';
 import { k8sTools, run } from './k8s-tools';

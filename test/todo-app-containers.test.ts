@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { DockerfileParser, Instruction } from 'dockerfile-ast';
-import { ENVIRONMENTS, TodoChart } from '../main';
+import { ENVIRONMENTS, TodoChart } from '../app';
 import { FastApiBackend, NextFrontend, NextFrontendMode, SqlitePersistence } from '../lib';
 import { Manifest, findObject, mainContainer, synth, testChart } from './util';
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Writes the todo app's Helm chart, helm/todo/, generated from the same constructs as the plain YAML
- * (main.ts todoHelmChart, mechanism in lib/helm): Chart.yaml, values.yaml (the local kind environment),
+ * (todoHelmChart in app/helm-chart.ts, mechanism in lib/helm): Chart.yaml, values.yaml (the local kind environment),
  * values-<environment>.yaml for the others, values.schema.json, templates/ with NOTES.txt and _helpers.tpl.
  * The chart never holds the Namespace: objects go into the release namespace (helm install -n ...).
  *
@@ -22,7 +22,7 @@ function main() {
   const outputIndex = argv.indexOf('--output');
   const output = outputIndex === -1 ? path.join(root, 'helm', 'todo') : path.resolve(argv[outputIndex + 1]);
   execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-b'], { cwd: root, stdio: 'inherit' });
-  const { todoHelmChart } = require(path.join(root, 'build', 'main.js'));
+  const { todoHelmChart } = require(path.join(root, 'build', 'app', 'index.js'));
   const files = todoHelmChart().write(output);
   console.log(`${path.relative(process.cwd(), output) || output}: ${files.length} files`);
 }

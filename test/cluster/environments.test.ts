@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { APP_SECRET_NAME, ENVIRONMENTS, TodoChart } from '../../main';
+import { APP_SECRET_NAME, ENVIRONMENTS, TodoChart } from '../../app';
 import { ControlPlane, replicaSets, synth } from './control-plane';
 
 const environments = Object.values(ENVIRONMENTS);

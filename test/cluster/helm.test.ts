@@ -4,7 +4,7 @@
  * user's Secret), upgrade with --set backend.image.tag (pods roll), rollback (the previous tag is back), uninstall
  * (the Secret, and with SQLite the claim, stay), install again (the same volume is bound again).
  */
-import { APP_SECRET_NAME, ENVIRONMENTS } from '../../main';
+import { APP_SECRET_NAME, ENVIRONMENTS } from '../../app';
 import { k8sTools } from '../k8s-tools';
 import { ControlPlane, replicaSets, Result } from './control-plane';
 

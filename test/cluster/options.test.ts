@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
 import { STAGING, ShopChart } from '../../examples/consumer-app/main';
-import { ENVIRONMENTS, TodoChart } from '../../main';
+import { ENVIRONMENTS, TodoChart } from '../../app';
 import { ControlPlane, synth } from './control-plane';
 
 let cluster: ControlPlane;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { ENVIRONMENTS } from '../../main';
+import { ENVIRONMENTS } from '../../app';
 import { Sandbox, SCRIPTS_DIR } from './helpers';
 
 const NODE_IMAGE =
