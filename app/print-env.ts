@@ -1,5 +1,8 @@
 /** The `--print-env` protocol: what the scripts in scripts/ read about the environments. */
-import { APP_SECRET_NAME, EnvironmentSettings, PART_OF } from './environments';
+import { environmentValues } from './build';
+import { Environment } from './environments';
+import { todoNames } from './names';
+import { PART_OF } from './values-schema';
 
 /**
  * What the scripts in `scripts/` need to know about environments, one setting a line:
@@ -9,26 +12,27 @@ import { APP_SECRET_NAME, EnvironmentSettings, PART_OF } from './environments';
  * `database` (sqlite or external), `claim` and `host_path` (SQLite's claim and hostPath, else empty),
  * `istio` (true when the routes need Istio). Printed by `node build/main.js --print-env [ENV...]`.
  */
-export function environmentLines(environments: EnvironmentSettings[]): string {
-  return environments.flatMap((settings) => {
-    const storage = settings.database.kind === 'sqlite' ? settings.database.storage : undefined;
-    if (storage && !storage.claimName) throw new Error(`Environment '${settings.name}': the scripts need database.storage.claimName`);
-    const values: Record<string, string | boolean> = {
-      provider: settings.localCluster?.provider ?? '',
-      namespace: settings.namespace,
-      host: settings.host ?? settings.localCluster?.browserHost ?? '',
+export function environmentLines(environments: Environment[]): string {
+  return environments.flatMap((environment) => {
+    const values = environmentValues(environment);
+    const release = { name: environment.namespace, namespace: environment.namespace };
+    const sqlite = values.persistence.enabled;
+    const settings: Record<string, string | boolean> = {
+      provider: environment.localCluster?.provider ?? '',
+      namespace: environment.namespace,
+      host: values.ingress.hostname || environment.localCluster?.browserHost || '',
       part_of: PART_OF,
-      instance: settings.namespace,
-      secret: settings.secretName ?? APP_SECRET_NAME,
-      secret_optional: settings.secretOptional,
-      database: settings.database.kind,
-      claim: storage?.claimName ?? '',
-      host_path: storage?.hostPath ?? '',
-      istio: settings.routing.sidecarInjection,
+      instance: release.name,
+      secret: values.existingSecret,
+      secret_optional: values.secretOptional,
+      database: sqlite ? 'sqlite' : 'external',
+      claim: sqlite ? todoNames(values, release).claim : '',
+      host_path: sqlite ? values.persistence.hostPath : '',
+      istio: values.routing.kind === 'istio',
     };
-    return Object.entries(values).map(([key, value]) => {
-      const line = `${settings.name} ${key} ${value}`;
-      if (/[\r\n]/.test(line)) throw new Error(`Environment '${settings.name}': ${key} must fit on one line; got ${JSON.stringify(value)}`);
+    return Object.entries(settings).map(([key, value]) => {
+      const line = `${environment.name} ${key} ${value}`;
+      if (/[\r\n]/.test(line)) throw new Error(`Environment '${environment.name}': ${key} must fit on one line; got ${JSON.stringify(value)}`);
       return `${line}\n`;
     });
   }).join('');

@@ -1,172 +1,196 @@
-/** TodoChart: one environment of the todo app, composed from the library's constructs. */
+/** TodoChart: one installation of the todo app, built from its values (values-schema.ts) and nothing else. */
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AppNamespace, AppNetworkPolicies, FastApiBackend, IngressRoutes, NextFrontend, PathMatch, SqlitePersistence } from '../lib';
-import { IMAGE_TAG, registryPrefixProblem } from '../lib/image-reference';
-import { version as packageVersion } from '../package.json';
-import { AiMode, APP_SECRET_NAME, EnvironmentSettings, PART_OF } from './environments';
+import {
+  AppNamespace, AppNamespaceProps, AppNetworkPolicies, FastApiBackend, ImagePullPolicy, IngressRoutes, NextFrontend, PathMatch, RoutingMode, ServiceType,
+  SqlitePersistence, WebWorkloadProps,
+} from '../lib';
+import { k8s } from '../lib/k8s';
+import { ValidationOptions } from '../lib/validation';
+import { CHART_LABEL, TodoNames, todoNames, TodoRelease } from './names';
+import { checkAppValues } from './value-checks';
+import { valuesProblems } from './values';
+import { APP_SECRET_NAME, PART_OF, TodoValues, WorkloadValues } from './values-schema';
 
-/** What the environment settings leave to the person running synth. */
-export interface TodoChartOptions {
-  /** The tag of both images. @default - the environment's defaultImageTag */
-  readonly imageTag?: string;
-  /** A registry prefix such as `ghcr.io/acme`. @default - none: `todo-backend:<tag>` */
-  readonly imageRegistry?: string;
-  /** Replaces the environment's host. @default - the environment's host */
-  readonly host?: string;
-  /** The backend image's parts, over imageRegistry, imageTag and "todo-backend". @default - those */
-  readonly backendImage?: ImageParts;
-  /** The frontend image's parts, over imageRegistry, imageTag and "todo-frontend". @default - those */
-  readonly frontendImage?: ImageParts;
-  /** Replaces the environment's AI mode (TODO_AI_MODE). @default - the environment's backendMode */
-  readonly aiMode?: AiMode;
-  /** Replaces the environment's model server URL (MODEL_SERVER_URL); needs mode `real`. @default - the environment's modelServerUrl */
-  readonly modelServerUrl?: string;
+/** Properties of {@link TodoChart}. */
+export interface TodoChartProps extends ChartProps {
+  /** Every value, the defaults included (mergeValues(defaultValues(), ...)). */
+  readonly values: TodoValues;
+  /** The release: its name labels and names the objects, its namespace holds them. */
+  readonly release: TodoRelease;
 }
 
-/** An image reference in parts, as Helm charts spell it. */
-export interface ImageParts {
-  /** A registry prefix such as `ghcr.io/acme`. @default - TodoChartOptions.imageRegistry */
-  readonly registry?: string;
-  /** The repository. @default - "todo-backend" or "todo-frontend" */
-  readonly repository?: string;
-  /** The tag. @default - TodoChartOptions.imageTag */
-  readonly tag?: string;
-}
-
-/** One environment of the todo app: namespace, backend, frontend, storage, routes and policies. */
+/** The todo app: namespace, backend, frontend, storage, routes and policies, as its values say. */
 export class TodoChart extends Chart {
-  /** The environment this chart was built for. */
-  public readonly settings: EnvironmentSettings;
+  public readonly values: TodoValues;
+  public readonly release: TodoRelease;
+  public readonly names: TodoNames;
   public readonly appNamespace: AppNamespace;
   public readonly backend: FastApiBackend;
   public readonly frontend: NextFrontend;
-  public readonly routes: IngressRoutes;
+  public readonly routes?: IngressRoutes;
   public readonly persistence?: SqlitePersistence;
   public readonly networkPolicies?: AppNetworkPolicies;
 
-  constructor(scope: Construct, settings: EnvironmentSettings, options: TodoChartOptions = {}, props: ChartProps = {}) {
-    super(scope, settings.name, { ...props, namespace: settings.namespace, disableResourceNameHashes: true });
-    this.settings = settings;
-    const imageTag = options.imageTag ?? settings.defaultImageTag;
-    checkImageTag(settings, imageTag);
-    checkImageRegistry(options.imageRegistry);
-    const ai = resolveAiSettings(settings, options);
-    const tagOf = (parts: ImageParts = {}) => {
-      if (parts.tag !== undefined) checkImageTag(settings, parts.tag);
-      return parts.tag ?? imageTag;
-    };
-    const image = (name: string, parts: ImageParts = {}) => {
-      const registry = parts.registry ?? options.imageRegistry;
-      return `${registry ? `${registry.replace(/\/+$/, '')}/` : ''}${parts.repository ?? name}:${tagOf(parts)}`;
-    };
-    const common = { partOf: PART_OF, instance: settings.namespace, version: imageTag };
-    const secretName = settings.secretName ?? APP_SECRET_NAME;
-    const secretEnv = { name: secretName, optional: settings.secretOptional };
+  constructor(scope: Construct, id: string, props: TodoChartProps) {
+    const { values, release } = props;
+    super(scope, id, { ...props, namespace: release.namespace, disableResourceNameHashes: true, labels: { ...props.labels, ...values.commonLabels, 'helm.sh/chart': CHART_LABEL } });
+    const problems = valuesProblems(values);
+    if (problems.length > 0) throw new Error(`TodoChart '${this.node.path}': ${problems.join('\n')}`);
+    checkAppValues(values, `TodoChart '${this.node.path}'`);
+    this.values = values;
+    this.release = release;
+    this.names = todoNames(values, release);
+    const version = values.backend.image.tag;
+    const common = { partOf: PART_OF, instance: release.name, version };
 
     this.appNamespace = new AppNamespace(this, 'namespace', {
-      name: settings.namespace,
-      partOf: PART_OF,
-      version: imageTag,
-      istioInjection: settings.routing.sidecarInjection,
-      ...settings.namespaceLimits,
+      name: release.namespace, partOf: PART_OF, instance: release.name, version,
+      istioInjection: values.routing.kind === 'istio',
+      ...(values.namespaceLimits.enabled ? namespaceLimits(values.namespaceLimits) : {}),
     });
     // Storage first: cdk8s writes objects in construct order, and kubectl applies the StorageClass or
     // PersistentVolume before the claim that names it.
-    if (settings.database.kind === 'sqlite') {
-      // The backend stores uploaded images under <data>/images.
-      this.persistence = new SqlitePersistence(this, 'todo-data', { ...common, version: 'v1', dataSubdirectories: ['images'], ...settings.database.storage });
-    }
-    this.backend = new FastApiBackend(this, 'todo-backend', {
+    if (values.persistence.enabled) this.persistence = this.createPersistence(values, common);
+    const secretName = values.existingSecret || APP_SECRET_NAME;
+    this.backend = new FastApiBackend(this, 'backend', {
       ...common,
-      ...settings.backend,
-      version: tagOf(options.backendImage),
-      image: image('todo-backend', options.backendImage),
-      config: ai.modelServerUrl === undefined ? { MODE: ai.mode } : { MODE: ai.mode, MODEL_SERVER_URL: ai.modelServerUrl },
-      secretEnv,
-      disruptionBudget: settings.disruptionBudgets ? { maxUnavailable: 1 } : undefined,
+      ...workloadProps(values, values.backend, this.names.backend),
+      logLevel: values.backend.config.LOG_LEVEL,
+      config: values.backend.config.MODEL_SERVER_URL === ''
+        ? { MODE: values.backend.config.MODE }
+        : { MODE: values.backend.config.MODE, MODEL_SERVER_URL: values.backend.config.MODEL_SERVER_URL },
+      secretEnv: { name: secretName, optional: values.secretOptional },
     });
-    this.frontend = new NextFrontend(this, 'todo-frontend', {
+    this.frontend = new NextFrontend(this, 'frontend', {
       ...common,
-      ...settings.frontend,
-      version: tagOf(options.frontendImage),
-      image: image('todo-frontend', options.frontendImage),
+      ...workloadProps(values, values.frontend, this.names.frontend),
       backend: this.backend,
       // Better Auth runs in Next.js; the frontend gets that one key, not the backend's database or API keys.
-      secretKeys: { BETTER_AUTH_SECRET: { secretName, key: 'BETTER_AUTH_SECRET', optional: settings.secretOptional } },
-      disruptionBudget: settings.disruptionBudgets ? { maxUnavailable: 1 } : undefined,
+      secretKeys: { BETTER_AUTH_SECRET: { secretName, key: 'BETTER_AUTH_SECRET', optional: values.secretOptional } },
     });
-    if (this.persistence) this.persistence.attachTo(this.backend);
-    this.routes = new IngressRoutes(this, 'todo', {
-      ...common,
-      version: imageTag,
-      mode: settings.routing,
-      host: options.host ?? settings.host,
-      tls: settings.tls,
-    });
-    this.addRoutes(settings);
-    if (settings.networkPolicies) {
+    this.persistence?.attachTo(this.backend);
+    if (values.routing.kind !== 'none') this.routes = this.createRoutes(values, common);
+    if (values.networkPolicy.enabled) {
       this.networkPolicies = new AppNetworkPolicies(this, 'network-policies', {
-        partOf: PART_OF,
-        version: imageTag,
-        routes: this.routes,
+        ...common,
+        namePrefix: `${this.names.fullname}-`,
+        routes: this.routes ? [this.routes] : [],
         workloads: [this.backend, this.frontend],
         connections: [{ from: this.frontend, to: this.backend }],
-        externalEgress: [{ from: this.backend, ports: [443, 5432] }],
+        externalEgress: values.networkPolicy.externalEgressPorts.length > 0 ? [{ from: this.backend, ports: values.networkPolicy.externalEgressPorts }] : [],
       });
     }
   }
 
-  private addRoutes(settings: EnvironmentSettings): void {
-    this.routes.addRoute('/api', this.backend);
-    this.routes.addRoute('/health', this.backend, { match: PathMatch.EXACT });
-    if (settings.exposeApiDocs) {
-      this.routes.addRoute('/docs', this.backend);
-      this.routes.addRoute('/openapi.json', this.backend, { match: PathMatch.EXACT });
+  /** How this chart's output is validated: derived from its values, never configured a second time. */
+  public get validationOptions(): ValidationOptions {
+    return {
+      allowLatestImages: !this.values.pinnedImages,
+      externalNamespaces: this.routes?.mode.sourceNamespace ? [this.routes.mode.sourceNamespace] : [],
+    };
+  }
+
+  private createPersistence(values: TodoValues, common: { partOf: string; instance: string }): SqlitePersistence {
+    const { persistence } = values;
+    const explicit = persistence.storageClass !== '' || persistence.hostPath !== '' || persistence.retainingProvisioner !== '';
+    return new SqlitePersistence(this, 'data', {
+      ...common,
+      version: 'v1',
+      claimName: this.names.claim,
+      size: String(persistence.size),
+      // global.storageClass is a default for charts that name none, never a second choice beside hostPath or a retaining class.
+      storageClassName: persistence.storageClass || (explicit ? undefined : values.global.storageClass || undefined),
+      hostPath: persistence.hostPath || undefined,
+      retainingStorageClass: persistence.retainingProvisioner ? { provisioner: persistence.retainingProvisioner } : undefined,
+      // The backend stores uploaded images under <data>/images.
+      dataSubdirectories: ['images'],
+    });
+  }
+
+  private createRoutes(values: TodoValues, common: { partOf: string; instance: string; version: string }): IngressRoutes {
+    const routes = new IngressRoutes(this, 'routes', {
+      ...common,
+      name: this.names.fullname,
+      mode: routingMode(values),
+      host: values.ingress.hostname || undefined,
+      tls: values.ingress.tls ? { secretName: values.ingress.tlsSecretName } : undefined,
+    });
+    routes.addRoute('/api', this.backend);
+    routes.addRoute('/health', this.backend, { match: PathMatch.EXACT });
+    if (values.ingress.exposeApiDocs) {
+      routes.addRoute('/docs', this.backend);
+      routes.addRoute('/openapi.json', this.backend, { match: PathMatch.EXACT });
     }
-    this.routes.addRoute('/', this.frontend);
+    routes.addRoute('/', this.frontend);
+    return routes;
   }
 }
 
-function checkImageTag(settings: EnvironmentSettings, imageTag: string): void {
-  if (!IMAGE_TAG.test(imageTag)) {
-    throw new Error(`Environment '${settings.name}': imageTag must be a Docker tag (letters, digits, "_", "." and "-", at most 128); got "${imageTag}". `
-      + 'Set IMAGE_TAG to e.g. v0.1.0-abc1234.');
-  }
-  if (settings.pinnedImages && imageTag === 'latest') {
-    throw new Error(`Environment '${settings.name}': imageTag must be a pinned release (":latest" changes under running pods and IfNotPresent never refreshes it); `
-      + `got "latest". Set IMAGE_TAG to a release tag such as v${packageVersion}.`);
-  }
-}
-
-/** The backend's AI mode and model server: the synth settings over the environment's. */
-function resolveAiSettings(settings: EnvironmentSettings, options: TodoChartOptions): { mode: AiMode; modelServerUrl?: string } {
-  const where = `Environment '${settings.name}'`;
-  const mode = options.aiMode ?? settings.backendMode;
-  if (mode !== 'dummy' && mode !== 'real') {
-    throw new Error(`${where}: TODO_AI_MODE must be "mock" (canned answers) or "real" (calls MODEL_SERVER_URL); got "${mode}". Leave it unset for mock.`);
-  }
-  if (mode === 'dummy') {
-    if (options.modelServerUrl !== undefined) {
-      throw new Error(`${where}: MODEL_SERVER_URL is only used with TODO_AI_MODE=real; got "${options.modelServerUrl}" in mock mode. `
-        + 'Set TODO_AI_MODE=real as well, or unset MODEL_SERVER_URL.');
+function routingMode(values: TodoValues): RoutingMode {
+  switch (values.routing.kind) {
+    case 'istio':
+      return RoutingMode.istio({ gatewayNamespace: values.istio.gatewayNamespace });
+    case 'gatewayApi': {
+      const { parentRef, dataPlaneNamespace } = values.gatewayApi;
+      return RoutingMode.gatewayApi({
+        gatewayName: parentRef.name,
+        gatewayNamespace: parentRef.namespace || undefined,
+        sectionName: parentRef.sectionName || undefined,
+        dataPlaneNamespace: dataPlaneNamespace || undefined,
+      });
     }
-    // An environment may name its model server while it runs mocked: the URL is written, the app ignores it.
-    return { mode, modelServerUrl: settings.modelServerUrl };
+    default:
+      return RoutingMode.ingress({
+        className: values.ingress.className,
+        controllerNamespace: values.ingress.controllerNamespace,
+        annotations: Object.keys(values.ingress.annotations).length > 0 ? values.ingress.annotations : undefined,
+      });
   }
-  const modelServerUrl = options.modelServerUrl ?? settings.modelServerUrl;
-  if (modelServerUrl === undefined || !/^https?:\/\/[^\s/@]+(\/\S*)?$/.test(modelServerUrl)) {
-    throw new Error(`${where}: TODO_AI_MODE=real needs MODEL_SERVER_URL, an http(s) URL without credentials; got ${modelServerUrl === undefined ? 'none' : `"${modelServerUrl}"`}. `
-      + 'Set MODEL_SERVER_URL=http://model.<namespace>.svc.cluster.local:8080/v1 (or your provider\'s endpoint); API keys go in the todo-secrets Secret.');
-  }
-  return { mode, modelServerUrl };
 }
 
-function checkImageRegistry(registry: string | undefined): void {
-  if (registry === undefined) return;
-  const problem = registryPrefixProblem(registry.replace(/\/+$/, ''));
-  if (problem) {
-    throw new Error(`IMAGE_REGISTRY must be a registry prefix such as "ghcr.io/acme" or "localhost:5001": ${problem}; got "${registry}". `
-      + 'Write the registry host (and optional lowercase path) without a scheme, tag or spaces.');
-  }
+/** A workload's props from its values (the image, scaling, resources, Service and scheduling). */
+function workloadProps(values: TodoValues, workload: WorkloadValues, name: string): WebWorkloadProps {
+  const { image, autoscaling, resources } = workload;
+  const registry = values.global.imageRegistry || image.registry;
+  const notEmpty = <T extends object>(value: T): T | undefined => (Object.keys(value).length > 0 ? value : undefined);
+  return {
+    name,
+    version: image.tag,
+    image: `${registry ? `${registry}/` : ''}${image.repository}:${image.tag}${image.digest ? `@${image.digest}` : ''}`,
+    imagePullPolicy: image.pullPolicy as ImagePullPolicy,
+    imagePullSecrets: notEmpty(values.global.imagePullSecrets),
+    ...(autoscaling.enabled
+      ? { autoscaling: { minReplicas: autoscaling.minReplicas, maxReplicas: autoscaling.maxReplicas, targetCpuUtilization: autoscaling.targetCPUUtilizationPercentage } }
+      : { replicas: workload.replicaCount }),
+    resources: {
+      cpu: { request: String(resources.requests.cpu), limit: String(resources.limits.cpu) },
+      memory: { request: String(resources.requests.memory), limit: String(resources.limits.memory) },
+    },
+    serviceType: workload.service.type as ServiceType,
+    servicePort: workload.service.port,
+    // Enabled: the construct's default spread (it applies once more than one pod can run); disabled: none.
+    topologySpreadConstraints: workload.topologySpread.enabled ? undefined : [],
+    disruptionBudget: workload.pdb.create ? { maxUnavailable: 1 } : undefined,
+    podAnnotations: notEmpty(workload.podAnnotations),
+    nodeSelector: notEmpty(workload.nodeSelector),
+    tolerations: notEmpty(workload.tolerations) as k8s.Toleration[] | undefined,
+    affinity: notEmpty(workload.affinity) as k8s.Affinity | undefined,
+    volumes: notEmpty(workload.extraVolumes) as k8s.Volume[] | undefined,
+    volumeMounts: notEmpty(workload.extraVolumeMounts) as k8s.VolumeMount[] | undefined,
+  };
+}
+
+function namespaceLimits(limits: TodoValues['namespaceLimits']): Pick<AppNamespaceProps, 'quota' | 'containerLimits'> {
+  const { quota, containerLimits: max } = limits;
+  return {
+    quota: {
+      requestsCpu: String(quota.requestsCpu), limitsCpu: String(quota.limitsCpu), requestsMemory: String(quota.requestsMemory), limitsMemory: String(quota.limitsMemory),
+      pods: quota.pods, persistentVolumeClaims: quota.persistentVolumeClaims,
+    },
+    containerLimits: {
+      defaultRequestCpu: String(max.defaultRequestCpu), defaultLimitCpu: String(max.defaultLimitCpu), maxCpu: String(max.maxCpu),
+      defaultRequestMemory: String(max.defaultRequestMemory), defaultLimitMemory: String(max.defaultLimitMemory), maxMemory: String(max.maxMemory),
+    },
+  };
 }

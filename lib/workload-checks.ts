@@ -26,8 +26,9 @@ export function resolveReplicas(check: PropChecker, props: WebWorkloadProps): nu
   }
   for (const prop of ['targetCpuUtilization', 'targetMemoryUtilization'] as const) {
     const target = autoscaling[prop];
-    if (target !== undefined && (!Number.isInteger(target) || target < 1 || target > 100)) {
-      check.fail(`autoscaling.${prop}`, 'must be a whole percentage from 1 to 100', target, 'Use e.g. 80.');
+    // Above 100 is valid: a target of 150 lets the pods use half as much again as they request before it scales.
+    if (target !== undefined && (!Number.isInteger(target) || target < 1)) {
+      check.fail(`autoscaling.${prop}`, 'must be a whole percentage of 1 or more', target, 'Use e.g. 80.');
     }
   }
   return undefined;

@@ -4,7 +4,7 @@
  * user's Secret), upgrade with --set backend.image.tag (pods roll), rollback (the previous tag is back), uninstall
  * (the Secret, and with SQLite the claim, stay), install again (the same volume is bound again).
  */
-import { APP_SECRET_NAME, ENVIRONMENTS } from '../../app';
+import { APP_SECRET_NAME, ENVIRONMENTS, LOCAL_TAG } from '../../app';
 import { k8sTools } from '../k8s-tools';
 import { ControlPlane, replicaSets, Result } from './control-plane';
 
@@ -50,7 +50,7 @@ afterAll(() => cluster?.stop());
 describe('minikube values: install, upgrade, rollback, uninstall', () => {
   const namespace = ENVIRONMENTS.minikube.namespace;
   const values = 'helm/todo/values-minikube.yaml';
-  const tag = ENVIRONMENTS.minikube.defaultImageTag;
+  const tag = LOCAL_TAG;
 
   beforeAll(() => prepareNamespace(namespace));
 
@@ -119,6 +119,6 @@ describe('default values (SQLite): the claim outlives the release', () => {
   test('helm install again adopts the kept claim: the same volume is bound', () => {
     helmOk(namespace, ['install', RELEASE, CHART, '--wait', '--timeout', '3m']);
     expect(cluster.getJson(['pvc', 'todo-data', '-n', namespace]).spec.volumeName).toBe(volume);
-    expect(backendImages(namespace)).toEqual([`todo-backend:${ENVIRONMENTS.local.defaultImageTag}`]);
+    expect(backendImages(namespace)).toEqual([`todo-backend:${LOCAL_TAG}`]);
   });
 });
