@@ -191,6 +191,8 @@ describe('local (kind)', () => {
     expect(claim.spec).toMatchObject({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } }, storageClassName: 'todo-local-todo-data-retain' });
     expect(claim.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
     expect(findObject(objects(), 'StorageClass')).toMatchObject({ provisioner: 'rancher.io/local-path', reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer' });
+    // The class outlives helm uninstall with the claim it serves (issue 18: uninstall used to delete it under the kept claim).
+    expect(findObject(objects(), 'StorageClass').metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
   });
 
   test('routes /api and the docs to the backend and / to the frontend on todo.localhost, without a rewrite', () => {

@@ -213,7 +213,8 @@ export class SqlitePersistence extends Construct {
 
   private createStorageClass(options: RetainingStorageClassOptions): k8s.KubeStorageClass {
     const storageClass = finalJsonPatches(new k8s.KubeStorageClass(this, 'storage-class', {
-      metadata: { name: options.name ?? `${this.namespace}-${this.claimName}-retain`, labels: this.labels },
+      // Kept by helm uninstall like the claim that uses it: deleting it would strand the kept claim's volume.
+      metadata: { name: options.name ?? `${this.namespace}-${this.claimName}-retain`, labels: this.labels, annotations: { 'helm.sh/resource-policy': 'keep' } },
       provisioner: options.provisioner,
       reclaimPolicy: 'Retain',
       volumeBindingMode: 'WaitForFirstConsumer',
@@ -224,7 +225,7 @@ export class SqlitePersistence extends Construct {
 
   private createHostPathVolume(path: string, size: string): k8s.KubePersistentVolume {
     const volume = finalJsonPatches(new k8s.KubePersistentVolume(this, 'volume', {
-      metadata: { name: `${this.namespace}-${this.claimName}`, labels: this.labels },
+      metadata: { name: `${this.namespace}-${this.claimName}`, labels: this.labels, annotations: { 'helm.sh/resource-policy': 'keep' } },
       spec: {
         capacity: { storage: k8s.Quantity.fromString(size) },
         accessModes: ['ReadWriteOnce'],

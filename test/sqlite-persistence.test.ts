@@ -134,7 +134,8 @@ describe('SqlitePersistence options', () => {
     expect(storageClass).toEqual({
       apiVersion: 'storage.k8s.io/v1',
       kind: 'StorageClass',
-      metadata: { name: 'test-data-retain', labels: LABELS },
+      // Kept by helm uninstall with the claim: deleting the class would strand the kept claim's volume.
+      metadata: { name: 'test-data-retain', labels: LABELS, annotations: { 'helm.sh/resource-policy': 'keep' } },
       provisioner: 'rancher.io/local-path',
       reclaimPolicy: 'Retain',
       volumeBindingMode: 'WaitForFirstConsumer',
@@ -154,7 +155,7 @@ describe('SqlitePersistence options', () => {
     expect(findObject(objects(), 'PersistentVolume')).toEqual({
       apiVersion: 'v1',
       kind: 'PersistentVolume',
-      metadata: { name: 'test-data', labels: LABELS },
+      metadata: { name: 'test-data', labels: LABELS, annotations: { 'helm.sh/resource-policy': 'keep' } },
       spec: {
         capacity: { storage: '2Gi' },
         accessModes: ['ReadWriteOnce'],

@@ -103,9 +103,19 @@ topologySpreadConstraints:
 {{- if .single }}1{{ else if .values.autoscaling.enabled }}{{ .values.autoscaling.maxReplicas }}{{ else }}{{ .values.replicaCount }}{{ end }}
 {{- end -}}
 
-{{/* replicas, unless an autoscaler owns the count. */}}
+{{/*
+replicas, unless an autoscaler owns the count: (dict "context" $ "values" <workload values> "name" <Deployment name>).
+The Helm pitfall: turning autoscaling on drops `replicas` from the manifest, and Helm's three-way merge then
+removes the field, so the Deployment falls to 1 pod until the autoscaler acts. On an upgrade the live count is
+kept instead (lookup; `helm template` has no cluster and writes what the constructs write).
+*/}}
 {{- define "todo.replicas" -}}
-{{- if not .autoscaling.enabled }}
-replicas: {{ .replicaCount }}
+{{- if not .values.autoscaling.enabled }}
+replicas: {{ .values.replicaCount }}
+{{- else }}
+{{- $live := lookup "apps/v1" "Deployment" .context.Release.Namespace .name }}
+{{- with dig "spec" "replicas" nil $live }}
+replicas: {{ . }}
+{{- end }}
 {{- end }}
 {{- end -}}
