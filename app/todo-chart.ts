@@ -172,6 +172,9 @@ function workloadProps(values: TodoValues, workload: WorkloadValues, name: strin
     // Enabled: the construct's default spread (it applies once more than one pod can run); disabled: none.
     topologySpreadConstraints: workload.topologySpread.enabled ? undefined : [],
     disruptionBudget: workload.pdb.create ? { maxUnavailable: 1 } : undefined,
+    createServiceAccount: workload.serviceAccount.create,
+    serviceAccountName: workload.serviceAccount.name || undefined,
+    automountServiceAccountToken: workload.serviceAccount.automountServiceAccountToken,
     podAnnotations: notEmpty(workload.podAnnotations),
     nodeSelector: notEmpty(workload.nodeSelector),
     tolerations: notEmpty(workload.tolerations) as k8s.Toleration[] | undefined,

@@ -102,6 +102,11 @@ function workload(name: 'backend' | 'frontend', defaults: { cpu: [string, string
     pdb: object({
       create: flag(false, `A PodDisruptionBudget (maxUnavailable 1) for the ${name}; needs at least 2 pods`),
     }),
+    serviceAccount: object({
+      create: flag(false, `Create a ServiceAccount for the ${name} (named serviceAccount.name, else like the ${name}), so RBAC or workload identity can be bound to it alone`),
+      name: dnsSubdomain('', `The ServiceAccount the ${name} pods run as ("" the namespace's default, or the created one)`, true),
+      automountServiceAccountToken: flag(false, 'Mount the API token into the pods (only apps that call the Kubernetes API need it)'),
+    }),
     podAnnotations: stringMap(`Extra annotations on the ${name} pods`),
     nodeSelector: stringMap(`Node labels the ${name} pods are scheduled on`),
     tolerations: list(Type.Record(Type.String(), Type.Unknown()), `Tolerations of the ${name} pods`),

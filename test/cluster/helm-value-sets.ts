@@ -65,6 +65,8 @@ const POOLS: Record<string, unknown[]> = {
   'resources.limits.memory': ['256Mi', '512Mi', '1Gi', '2Gi', '4Gi'],
   'service.port': [80, 3000, 8000, 8080, 65535],
   'podAnnotations': [{}, {}, { 'example.com/team': 'web' }],
+  'backend.serviceAccount.name': ['', '', 'api-runner'],
+  'frontend.serviceAccount.name': ['', '', 'web-runner'],
   'nodeSelector': [{}, {}, { 'kubernetes.io/os': 'linux' }],
   'tolerations': [[], [], [{ key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' }]],
   'affinity': [{}, {}, { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] }] } } }],
@@ -110,6 +112,7 @@ const MISTAKES: Record<string, unknown[]> = {
   'persistence.size': ['0Gi', '0'],
   'persistence.hostPath': ['relative/path'],
   'existingSecret': ['Todo Secrets'],
+  'serviceAccount.name': ['Runner'],
   'replicaCount': [0],
   'autoscaling.targetCPUUtilizationPercentage': [0],
   'service.port': [0, 70000],
@@ -203,7 +206,7 @@ export function switches(): Switch[] {
     ['persistence.storageClass', 'fast'], ['persistence.retainingProvisioner', 'rancher.io/local-path'], ['persistence.hostPath', '/tmp/aiq-storage'],
     ['global.imagePullSecrets', ['regcred']], ['commonLabels', { team: 'web' }], ['backend.podAnnotations', { 'example.com/team': 'api' }],
     ['frontend.nodeSelector', { 'kubernetes.io/os': 'linux' }], ['frontend.tolerations', POOLS.tolerations[2]], ['backend.affinity', POOLS.affinity[2]],
-    ['ingress.annotations', { 'cert-manager.io/cluster-issuer': 'letsencrypt' }],
+    ['ingress.annotations', { 'cert-manager.io/cluster-issuer': 'letsencrypt' }], ['backend.serviceAccount.name', 'api-runner'],
   ];
   for (const [path, value] of present) {
     const empty = Array.isArray(value) ? [] : typeof value === 'object' ? {} : '';

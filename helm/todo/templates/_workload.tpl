@@ -64,6 +64,16 @@ requests:
   memory: {{ .requests.memory | toString | quote }}
 {{- end -}}
 
+{{/* The ServiceAccount a workload's pods run as, and whether they get its token: (dict "values" <workload values> "name" <workload name>). */}}
+{{- define "todo.podServiceAccount" -}}
+automountServiceAccountToken: {{ .values.serviceAccount.automountServiceAccountToken }}
+{{- if .values.serviceAccount.create }}
+serviceAccountName: {{ default .name .values.serviceAccount.name | quote }}
+{{- else if .values.serviceAccount.name }}
+serviceAccountName: {{ .values.serviceAccount.name | quote }}
+{{- end }}
+{{- end -}}
+
 {{/*
 The scheduling part of a pod spec: (dict "context" $ "values" <workload values> "name" <workload name> "mostPods" <n>).
 Topology spread is written only when more than one pod can run, as the construct does.
