@@ -117,7 +117,9 @@ export class TodoChart extends Chart {
       tls: values.ingress.tls ? { secretName: values.ingress.tlsSecretName } : undefined,
     });
     routes.addRoute('/api', this.backend);
-    routes.addRoute('/health', this.backend, { match: PathMatch.EXACT });
+    // A prefix, not an exact path: routers that rank rules by their length (Traefik, k3s's default) rank
+    // Path("/health") level with the frontend's PathPrefix("/") and may send /health to the frontend.
+    routes.addRoute('/health', this.backend);
     if (values.ingress.exposeApiDocs) {
       routes.addRoute('/docs', this.backend);
       routes.addRoute('/openapi.json', this.backend, { match: PathMatch.EXACT });

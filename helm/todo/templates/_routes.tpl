@@ -9,7 +9,7 @@ YAML list of {path, exact, service, port, name} that each routing kind writes in
 {{- if .Values.ingress.exposeApiDocs }}
 - {path: /openapi.json, exact: true, service: {{ $backend }}, port: {{ $backendPort }}, name: openapi-json}
 {{- end }}
-- {path: /health, exact: true, service: {{ $backend }}, port: {{ $backendPort }}, name: health}
+- {path: /health, exact: false, service: {{ $backend }}, port: {{ $backendPort }}, name: health}
 {{- if .Values.ingress.exposeApiDocs }}
 - {path: /docs, exact: false, service: {{ $backend }}, port: {{ $backendPort }}, name: docs}
 {{- end }}
