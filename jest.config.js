@@ -12,6 +12,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
   },
-  testPathIgnorePatterns: ['/node_modules/', ...require('./test/cluster/suites')],
+  // test/node needs root, Go and buildah: `npm run test:node` (test/node/jest.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/node/', ...require('./test/cluster/suites')],
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
 };

@@ -26,7 +26,7 @@ export function environmentLines(environments: Environment[]): string {
       secret: values.existingSecret,
       secret_optional: values.secretOptional,
       database: sqlite ? 'sqlite' : 'external',
-      claim: sqlite ? todoNames(values, release).claim : '',
+      claim: sqlite ? values.persistence.existingClaim || todoNames(values, release).claim : '',
       host_path: sqlite ? values.persistence.hostPath : '',
       istio: values.routing.kind === 'istio',
     };

@@ -93,12 +93,12 @@ export class TodoChart extends Chart {
 
   private createPersistence(values: TodoValues, common: { partOf: string; instance: string }): SqlitePersistence {
     const { persistence } = values;
-    const explicit = persistence.storageClass !== '' || persistence.hostPath !== '' || persistence.retainingProvisioner !== '';
+    const explicit = persistence.storageClass !== '' || persistence.hostPath !== '' || persistence.retainingProvisioner !== '' || persistence.existingClaim !== '';
+    const claim = persistence.existingClaim ? { existingClaim: persistence.existingClaim } : { claimName: this.names.claim, size: String(persistence.size) };
     return new SqlitePersistence(this, 'data', {
       ...common,
       version: 'v1',
-      claimName: this.names.claim,
-      size: String(persistence.size),
+      ...claim,
       // global.storageClass is a default for charts that name none, never a second choice beside hostPath or a retaining class.
       storageClassName: persistence.storageClass || (explicit ? undefined : values.global.storageClass || undefined),
       hostPath: persistence.hostPath || undefined,
@@ -178,6 +178,7 @@ function workloadProps(values: TodoValues, workload: WorkloadValues, name: strin
     serviceAccountName: workload.serviceAccount.name || undefined,
     automountServiceAccountToken: workload.serviceAccount.automountServiceAccountToken,
     podAnnotations: notEmpty(workload.podAnnotations),
+    podLabels: notEmpty(workload.podLabels),
     nodeSelector: notEmpty(workload.nodeSelector),
     tolerations: notEmpty(workload.tolerations) as k8s.Toleration[] | undefined,
     affinity: notEmpty(workload.affinity) as k8s.Affinity | undefined,

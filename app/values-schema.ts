@@ -108,6 +108,7 @@ function workload(name: 'backend' | 'frontend', defaults: { cpu: [string, string
       automountServiceAccountToken: flag(false, 'Mount the API token into the pods (only apps that call the Kubernetes API need it)'),
     }),
     podAnnotations: stringMap(`Extra annotations on the ${name} pods`),
+    podLabels: stringMap(`Extra labels on the ${name} pods (never in the selector; not the app.kubernetes.io/* labels the chart sets)`),
     nodeSelector: stringMap(`Node labels the ${name} pods are scheduled on`),
     tolerations: list(Type.Record(Type.String(), Type.Unknown()), `Tolerations of the ${name} pods`),
     affinity: anyMap(`Affinity of the ${name} pods`),
@@ -170,6 +171,7 @@ export const TODO_VALUES_SCHEMA = object({
   }),
   persistence: object({
     enabled: flag(true, 'SQLite on a PersistentVolumeClaim (one backend pod); false: an external database through DATABASE_URL in the Secret'),
+    existingClaim: dnsSubdomain('', 'A claim of the namespace that holds the data already: the chart mounts it and creates none (size and the storage choices below do not apply)', true),
     size: quantity('memory', '5Gi', 'The requested size; a claim can grow (where its StorageClass allows expansion), never shrink'),
     storageClass: dnsSubdomain('', 'An existing StorageClass ("" global.storageClass, else the cluster default)', true),
     retainingProvisioner: text('', 'Create a StorageClass with reclaimPolicy Retain for this provisioner (cluster-scoped: needs a cluster admin)',

@@ -26,6 +26,13 @@ export interface SqlitePersistenceProps extends LabelProps {
    */
   readonly claimName?: string;
   /**
+   * Mount an existing PersistentVolumeClaim of the namespace by name instead of creating one (e.g. a claim that
+   * holds data from before, or one a platform team provides). Exclusive with `claimName`, `size`, `hostPath`,
+   * `storageClassName` and `retainingStorageClass`, which describe the claim the construct would create.
+   * @default - the construct creates its claim
+   */
+  readonly existingClaim?: string;
+  /**
    * The namespace of the claim (the workload's namespace).
    * @default - the chart's namespace
    */
@@ -100,8 +107,8 @@ export class SqlitePersistence extends Construct {
   public readonly namespace: string;
   /** The `DATABASE_URL` given to the workload. */
   public readonly databaseUrl: string;
-  /** The PersistentVolumeClaim. */
-  public readonly claim: k8s.KubePersistentVolumeClaim;
+  /** The PersistentVolumeClaim, unless `existingClaim` names one that exists already. */
+  public readonly claim?: k8s.KubePersistentVolumeClaim;
   /** The static hostPath PersistentVolume, with `hostPath`. */
   public readonly volume?: k8s.KubePersistentVolume;
   /** The StorageClass, with `retainingStorageClass`. */
@@ -117,8 +124,8 @@ export class SqlitePersistence extends Construct {
   constructor(scope: Construct, id: string, props: SqlitePersistenceProps = {}) {
     super(scope, id);
     if (props === null || typeof props !== 'object') this.check.fail('props', 'must be an object', props, 'Pass { claimName: "data" } or nothing.');
-    this.claimName = props.claimName ?? id;
-    this.check.dnsSubdomain('claimName', this.claimName);
+    this.claimName = props.existingClaim ?? props.claimName ?? id;
+    this.check.dnsSubdomain(props.existingClaim === undefined ? 'claimName' : 'existingClaim', this.claimName);
     this.namespace = resolveNamespace(this.check, this, props.namespace);
     const size = props.size ?? '5Gi';
     this.check.positiveQuantity('size', size, 'storage');
@@ -143,6 +150,10 @@ export class SqlitePersistence extends Construct {
 
     if (props.retainingStorageClass) this.storageClass = this.createStorageClass(props.retainingStorageClass);
     if (props.hostPath !== undefined) this.volume = this.createHostPathVolume(props.hostPath, size);
+    if (props.existingClaim !== undefined) {
+      checkUniqueInApp(this);
+      return;
+    }
     this.claim = finalJsonPatches(new k8s.KubePersistentVolumeClaim(this, 'claim', {
       metadata: {
         name: this.claimName,
@@ -184,6 +195,13 @@ export class SqlitePersistence extends Construct {
   }
 
   private validateStorageChoice(props: SqlitePersistenceProps): void {
+    if (props.existingClaim !== undefined) {
+      const described = (['claimName', 'size', 'hostPath', 'storageClassName', 'retainingStorageClass'] as const).filter((prop) => props[prop] !== undefined);
+      if (described.length > 0) {
+        this.check.fail('existingClaim', `is exclusive with ${described.join(', ')}, which describe a claim the construct creates`, props.existingClaim,
+          `Remove ${described.join(' and ')}, or existingClaim.`);
+      }
+    }
     const choices = [
       props.hostPath !== undefined && 'hostPath',
       props.storageClassName !== undefined && 'storageClassName',

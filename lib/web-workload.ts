@@ -108,6 +108,10 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     this.check.labels('labels', props.labels);
     this.selectorLabels = selectorLabels(identity);
     this.labels = { ...props.labels, ...standardLabels(identity) };
+    this.check.labels('podLabels', props.podLabels);
+    for (const key of Object.keys(props.podLabels ?? {})) {
+      if (key in this.labels) this.check.fail('podLabels', 'sets a label the construct writes itself', key, 'Remove it; the pods carry the construct\'s value.');
+    }
 
     this.check.array('plainTextKeys', props.plainTextKeys);
     this.environment = new ContainerEnvironment(this.check, new Set(props.plainTextKeys ?? []));
@@ -324,7 +328,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
         : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
       template: {
         metadata: {
-          labels: { ...this.labels, ...this.selectorLabels },
+          labels: { ...props.podLabels, ...this.labels, ...this.selectorLabels },
           annotations: { ...props.podAnnotations, ...renderPodAnnotations(this.environment.sortedConfig(), props.prometheus, this.containerPort) },
         },
         spec: {

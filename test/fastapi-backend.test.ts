@@ -216,6 +216,17 @@ describe('FastApiBackend options', () => {
     expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(65);
   });
 
+  test('podLabels label the pods only, never the selector or the other objects', () => {
+    const objects = backend({ podLabels: { 'sidecar.example.com/inject': 'true' } }).objects();
+    const deployment = deploymentOf(objects);
+    expect(deployment.spec.template.metadata.labels['sidecar.example.com/inject']).toBe('true');
+    expect(deployment.spec.selector.matchLabels).toEqual(SELECTOR);
+    expect(deployment.metadata.labels).not.toHaveProperty(['sidecar.example.com/inject']);
+    expect(() => backend({ podLabels: { 'app.kubernetes.io/name': 'other' } }))
+      .toThrow(`FastApiBackend 'test/api': podLabels sets a label the construct writes itself; got "app.kubernetes.io/name". Remove it; the pods carry the construct's value.`);
+    expect(() => backend({ podLabels: { team: 'web/api' } })).toThrow(/podLabels\["team"\] must be a valid label value/);
+  });
+
   test('a CPU target above 100% is valid: the pods may use more than they request before the autoscaler adds one', () => {
     const hpa = findObject(backend({ autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 150 } }).objects(), 'HorizontalPodAutoscaler');
     expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(150);

@@ -222,6 +222,20 @@ describe('--set variants equal TodoChart for the same values and pass the valida
     expect(find(objects, 'Deployment', 'todo-frontend').spec.template.spec.topologySpreadConstraints).toHaveLength(1);
   });
 
+  test('an existing claim: mounted, and no claim, class or volume of the chart\'s own', () => {
+    const objects = variant('local', { 'persistence.existingClaim': 'legacy-data', 'persistence.retainingProvisioner': '' });
+    expect(kindsOf(objects)).not.toContain('PersistentVolumeClaim');
+    expect(kindsOf(objects)).not.toContain('StorageClass');
+    expect(find(objects, 'Deployment', 'todo-backend').spec.template.spec.volumes).toContainEqual({ name: 'sqlite', persistentVolumeClaim: { claimName: 'legacy-data' } });
+  });
+
+  test('a ServiceAccount per workload, and pod labels', () => {
+    const objects = variant('minikube', { 'backend.serviceAccount.create': true, 'frontend.podLabels': { 'sidecar.example.com/inject': 'true' } });
+    expect(find(objects, 'ServiceAccount', 'todo-backend').automountServiceAccountToken).toBe(false);
+    expect(find(objects, 'Deployment', 'todo-backend').spec.template.spec.serviceAccountName).toBe('todo-backend');
+    expect(find(objects, 'Deployment', 'todo-frontend').spec.template.metadata.labels['sidecar.example.com/inject']).toBe('true');
+  });
+
   test('a config value rolls the pods: the checksum Helm computes is the constructs\'', () => {
     const objects = variant('local', { 'backend.config.LOG_LEVEL': 'debug' });
     expect(find(objects, 'ConfigMap', 'todo-backend-config').data.LOG_LEVEL).toBe('debug');
@@ -241,6 +255,8 @@ describe('bad values are refused with a message that names the value and the fix
     ['a quota without room for the SQLite claim', ['--set', 'namespaceLimits.enabled=true', '--set', 'namespaceLimits.quota.persistentVolumeClaims=0'], 'namespaceLimits.quota.persistentVolumeClaims must be at least 1 with persistence.enabled'],
     ['a size in megabytes', ['--set', 'persistence.size=512MB'], 'persistence.size must be a memory quantity such as "256Mi" or "1Gi"'],
     ['two ways to provide the volume', ['--set', 'persistence.hostPath=/srv/todo', '--set', 'persistence.storageClass=fast'], 'persistence.storageClass and persistence.hostPath are exclusive'],
+    ['an existing claim and a volume to create', ['--set', 'persistence.existingClaim=legacy', '--set', 'persistence.hostPath=/srv/todo'], 'persistence.existingClaim is exclusive with persistence.hostPath'],
+    ['a pod label the chart sets', ['--set', 'frontend.podLabels.app\\.kubernetes\\.io/name=web'], 'frontend.podLabels must not set app.kubernetes.io/name'],
     ['TLS with the Gateway API', ['--set', 'routing.kind=gatewayApi', '--set', 'ingress.tls=true', '--set', 'ingress.hostname=todo.example.com'], 'ingress.tls must be false with routing.kind gatewayApi'],
     ['an IP address as the host', ['--set', 'ingress.hostname=10.0.0.1'], 'ingress.hostname must be a DNS host name, not an IP address'],
     ['replicas 0', ['--set', 'persistence.enabled=false', '--set', 'backend.replicaCount=0'], 'backend.replicaCount: Must be greater than or equal to 1'],

@@ -149,6 +149,15 @@ describe('SqlitePersistence options', () => {
     expect(findObject(objects(), 'PersistentVolumeClaim').spec.storageClassName).toBe('todo-retain');
   });
 
+  test('existingClaim mounts a claim that exists already and writes no claim, class or volume of its own', () => {
+    const { objects, data, api } = attached({}, { existingClaim: 'legacy-data' });
+    expect(kinds(objects())).toEqual(['ConfigMap', 'Deployment', 'Service']);
+    expect(data.claim).toBeUndefined();
+    expect(data.claimName).toBe('legacy-data');
+    expect(deploymentOf(objects()).spec.template.spec.volumes).toContainEqual({ name: 'sqlite', persistentVolumeClaim: { claimName: 'legacy-data' } });
+    expect(api.replicas).toBe(1);
+  });
+
   test('hostPath binds the claim to a cluster-scoped, retained hostPath PersistentVolume', () => {
     const { objects } = persistence({ hostPath: '/tmp/aiq-storage', size: '2Gi' });
     expect(kinds(objects())).toEqual(['PersistentVolume', 'PersistentVolumeClaim']);
@@ -215,8 +224,8 @@ describe('SqlitePersistence options', () => {
 describe('SqlitePersistence children', () => {
   test('claim, volume and storageClass are the ApiObjects of the expected kinds', () => {
     const withVolume = persistence({ hostPath: '/srv/data' }).data;
-    expect(ApiObject.of(withVolume.claim)).toBe(withVolume.claim);
-    expect(`${withVolume.claim.kind}/${withVolume.claim.name}`).toBe('PersistentVolumeClaim/data');
+    expect(ApiObject.of(withVolume.claim!)).toBe(withVolume.claim!);
+    expect(`${withVolume.claim!.kind}/${withVolume.claim!.name}`).toBe('PersistentVolumeClaim/data');
     expect(`${withVolume.volume!.kind}/${withVolume.volume!.name}`).toBe('PersistentVolume/test-data');
     expect(withVolume.storageClass).toBeUndefined();
     const withClass = persistence({ retainingStorageClass: { provisioner: 'rancher.io/local-path' } }).data;
@@ -226,7 +235,7 @@ describe('SqlitePersistence children', () => {
 
   test('can be modified by the user', () => {
     const { data, objects } = persistence({ hostPath: '/srv/data' });
-    data.claim.addJsonPatch(JsonPatch.add('/spec/accessModes/-', 'ReadWriteOncePod'));
+    data.claim!.addJsonPatch(JsonPatch.add('/spec/accessModes/-', 'ReadWriteOncePod'));
     data.volume!.addJsonPatch(JsonPatch.add('/spec/nodeAffinity', { required: { nodeSelectorTerms: [] } }));
     expect(findObject(objects(), 'PersistentVolumeClaim').spec.accessModes).toEqual(['ReadWriteOnce', 'ReadWriteOncePod']);
     expect(findObject(objects(), 'PersistentVolume').spec.nodeAffinity).toEqual({ required: { nodeSelectorTerms: [] } });
@@ -300,6 +309,9 @@ describe('SqlitePersistence errors', () => {
     ['hostPath without /', { hostPath: 'tmp/storage' }, /^SqlitePersistence 'test\/data': hostPath must start with "\/"; got "tmp\/storage"\. Write it as "\/tmp\/storage"\.$/],
     ['storageClassName', { storageClassName: 'Fast_SSD' }, /^SqlitePersistence 'test\/data': storageClassName must be a DNS-1123 subdomain .*; got "Fast_SSD"\./],
     ['retainingStorageClass.name', { retainingStorageClass: { provisioner: 'p', name: 'Retain!' } }, /^SqlitePersistence 'test\/data': retainingStorageClass\.name must be a DNS-1123 subdomain .*; got "Retain!"\./],
+    ['existingClaim with a description of the claim to create', { existingClaim: 'legacy', size: '10Gi', storageClassName: 'fast' },
+      /^SqlitePersistence 'test\/data': existingClaim is exclusive with size, storageClassName, which describe a claim the construct creates; got "legacy"\. Remove size and storageClassName, or existingClaim\.$/],
+    ['existingClaim', { existingClaim: 'Legacy Data' }, /^SqlitePersistence 'test\/data': existingClaim must be a DNS-1123 subdomain/],
     ['dataPath without /', { dataPath: 'data' }, /^SqlitePersistence 'test\/data': dataPath must start with "\/"; got "data"\. Write it as "\/data"\.$/],
     ['logsPath without /', { logsPath: 'logs' }, /^SqlitePersistence 'test\/data': logsPath must start with "\/"; got "logs"\./],
     ['instance', { instance: 'blue/green' }, /^SqlitePersistence 'test\/data': instance must be a valid label value .*; got "blue\/green"\./],

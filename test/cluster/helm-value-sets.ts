@@ -65,6 +65,7 @@ const POOLS: Record<string, unknown[]> = {
   'resources.limits.memory': ['256Mi', '512Mi', '1Gi', '2Gi', '4Gi'],
   'service.port': [80, 3000, 8000, 8080, 65535],
   'podAnnotations': [{}, {}, { 'example.com/team': 'web' }],
+  'podLabels': [{}, {}, { 'sidecar.example.com/inject': 'true' }, { tier: 'web' }],
   'backend.serviceAccount.name': ['', '', 'api-runner'],
   'frontend.serviceAccount.name': ['', '', 'web-runner'],
   'nodeSelector': [{}, {}, { 'kubernetes.io/os': 'linux' }],
@@ -85,6 +86,7 @@ const POOLS: Record<string, unknown[]> = {
   'gatewayApi.dataPlaneNamespace': ['', '', 'envoy-gateway-system'],
   'networkPolicy.externalEgressPorts': [[443, 5432], [443], []],
   'persistence.size': ['5Gi', '1Gi', '20Gi', '500Mi'],
+  'persistence.existingClaim': ['', '', '', 'legacy-data'],
   'persistence.storageClass': ['', '', 'fast'],
   'persistence.retainingProvisioner': ['', '', 'rancher.io/local-path'],
   'persistence.hostPath': ['', '', '/tmp/aiq-storage'],
@@ -104,6 +106,7 @@ const MISTAKES: Record<string, unknown[]> = {
   'resources.limits.memory': ['512MB', '512m'],
   'resources.requests.cpu': ['1 core', '-1'],
   'podAnnotations': [{ 'checksum/config': 'mine' }],
+  'podLabels': [{ 'app.kubernetes.io/name': 'other' }, { tier: 'web/api' }, { 'Bad Key': 'x' }],
   'extraVolumes': [[{ name: 'host', hostPath: { path: '/srv' } }]],
   'extraVolumeMounts': [[{ name: 'missing', mountPath: '/missing' }]],
   'backend.config.MODEL_SERVER_URL': ['https://me:pw@model.example/v1', 'model:8080'],
@@ -156,8 +159,8 @@ function makeConsistent(values: TodoValues, random: Random): void {
     mutable.backend.autoscaling.enabled = false;
     mutable.backend.replicaCount = 1;
     mutable.backend.pdb.create = false;
-    const choice = random.pick(['storageClass', 'hostPath', 'retainingProvisioner', 'none']);
-    for (const key of ['storageClass', 'hostPath', 'retainingProvisioner']) if (key !== choice) mutable.persistence[key] = '';
+    const choice = random.pick(['storageClass', 'hostPath', 'retainingProvisioner', 'existingClaim', 'none']);
+    for (const key of ['storageClass', 'hostPath', 'retainingProvisioner', 'existingClaim']) if (key !== choice) mutable.persistence[key] = '';
     if (parseQuantity(String(values.persistence.size)) <= 0) mutable.persistence.size = '5Gi';
   }
   for (const name of ['backend', 'frontend'] as const) {
@@ -204,9 +207,11 @@ export function switches(): Switch[] {
     ['backend.config.MODEL_SERVER_URL', 'https://api.openai.com/v1'], ['ingress.hostname', 'todo.example.com'],
     ['gatewayApi.parentRef.namespace', 'gateway-system'], ['gatewayApi.parentRef.sectionName', 'https'], ['gatewayApi.dataPlaneNamespace', 'envoy-gateway-system'],
     ['persistence.storageClass', 'fast'], ['persistence.retainingProvisioner', 'rancher.io/local-path'], ['persistence.hostPath', '/tmp/aiq-storage'],
+    ['persistence.existingClaim', 'legacy-data'],
     ['global.imagePullSecrets', ['regcred']], ['commonLabels', { team: 'web' }], ['backend.podAnnotations', { 'example.com/team': 'api' }],
     ['frontend.nodeSelector', { 'kubernetes.io/os': 'linux' }], ['frontend.tolerations', POOLS.tolerations[2]], ['backend.affinity', POOLS.affinity[2]],
     ['ingress.annotations', { 'cert-manager.io/cluster-issuer': 'letsencrypt' }], ['backend.serviceAccount.name', 'api-runner'],
+    ['frontend.podLabels', { tier: 'web' }],
   ];
   for (const [path, value] of present) {
     const empty = Array.isArray(value) ? [] : typeof value === 'object' ? {} : '';

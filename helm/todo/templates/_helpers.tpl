@@ -29,7 +29,8 @@ them equal): Bitnami's fullname, and the Kubernetes recommended labels the const
 
 {{- define "todo.backendName" -}}{{ include "todo.suffixed" (dict "context" . "suffix" "backend") }}{{- end -}}
 {{- define "todo.frontendName" -}}{{ include "todo.suffixed" (dict "context" . "suffix" "frontend") }}{{- end -}}
-{{- define "todo.claimName" -}}{{ include "todo.suffixed" (dict "context" . "suffix" "data") }}{{- end -}}
+{{/* The SQLite claim: persistence.existingClaim, else the one the chart creates. */}}
+{{- define "todo.claimName" -}}{{ .Values.persistence.existingClaim | default (include "todo.suffixed" (dict "context" . "suffix" "data")) }}{{- end -}}
 
 {{/* `helm.sh/chart`. */}}
 {{- define "todo.chart" -}}
