@@ -13,9 +13,7 @@ import { resolveLabelValues, selectorLabels, standardLabels } from './labels';
 import { RunAsOptions, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { IRouteTarget } from './route-target';
 import { WebWorkloadProps, WorkloadDefaults } from './web-workload-props';
-import {
-  checkNodePort, checkPodProps, checkScheduling, checkServiceProps, checkVolumes, resolveReplicas, resolveRunAs,
-} from './workload-checks';
+import { checkNodePort, checkPodLabels, checkPodProps, checkScheduling, checkServiceProps, checkVolumes, resolveReplicas, resolveRunAs } from './workload-checks';
 import {
   AutoscalingOptions, DisruptionBudgetOptions, ImagePullPolicy, InitContainerOptions, Protocol, SecretKeyReference, ServiceType,
 } from './workload-options';
@@ -108,10 +106,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     this.check.labels('labels', props.labels);
     this.selectorLabels = selectorLabels(identity);
     this.labels = { ...props.labels, ...standardLabels(identity) };
-    this.check.labels('podLabels', props.podLabels);
-    for (const key of Object.keys(props.podLabels ?? {})) {
-      if (key in this.labels) this.check.fail('podLabels', 'sets a label the construct writes itself', key, 'Remove it; the pods carry the construct\'s value.');
-    }
+    checkPodLabels(this.check, props.podLabels, this.labels);
 
     this.check.array('plainTextKeys', props.plainTextKeys);
     this.environment = new ContainerEnvironment(this.check, new Set(props.plainTextKeys ?? []));

@@ -200,3 +200,11 @@ function checkDisruptionBudget(check: PropChecker, props: WebWorkloadProps): voi
       `Set it to ${Math.max(1, fewestReplicas - 1)} or raise the replicas.`);
   }
 }
+
+/** Pod labels are checked labels, and never one the construct writes itself (a silent override would be a bug). */
+export function checkPodLabels(check: PropChecker, podLabels: Record<string, string> | undefined, constructLabels: Record<string, string>): void {
+  check.labels('podLabels', podLabels);
+  for (const key of Object.keys(podLabels ?? {})) {
+    if (key in constructLabels) check.fail('podLabels', 'sets a label the construct writes itself', key, 'Remove it; the pods carry the construct\'s value.');
+  }
+}
