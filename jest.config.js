@@ -1,7 +1,7 @@
 /**
  * `npm test`: needs Node and npm only. Type checking and the build run once (tsc -b tsconfig.test.json); ts-jest
  * only transpiles. The suites that need more (a control plane built with Go, shellcheck, python3) are
- * `npm run test:cluster` (test/cluster/jest.config.js).
+ * `npm run test:cluster` (test/cluster/jest.config.js); the real node's are `npm run test:node` (test/node/).
  * Two workers on two cores: several suites mostly wait on child processes (helm, kubectl, typedoc, npm).
  */
 module.exports = {
@@ -12,7 +12,6 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
   },
-  // test/node needs root, Go and buildah: `npm run test:node` (test/node/jest.config.js).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/node/', ...require('./test/cluster/suites')],
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
 };

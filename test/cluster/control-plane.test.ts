@@ -55,6 +55,45 @@ test('stop ends every process it started: no stray process is left', () => {
   expect(pids.filter(alive)).toEqual([]);
 }, 300_000);
 
+test('a provisioned volume is world-writable, as kind\'s local-path and minikube\'s hostpath provisioners make it', async () => {
+  // fsGroup does not apply to hostPath volumes: a non-root pod writes its claim only because of this mode (the real
+  // node found 0755 root-owned directories that the backend's uid 1000 could not write).
+  const cluster = ControlPlane.start();
+  try {
+    for (const provisioner of ['rancher.io/local-path', 'k8s.io/minikube-hostpath']) {
+      const name = provisioner.replace(/[./]/g, '-');
+      cluster.kubectlOk(['apply', '-f', '-'], {
+        input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
+          { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner, volumeBindingMode: 'Immediate' },
+          { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: 'default' },
+            spec: { storageClassName: name, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+        ] }),
+      });
+      const volume = await cluster.waitFor(`the ${provisioner} claim bound`, () => {
+        const claim = cluster.getJson(['pvc', name, '-n', 'default']);
+        return claim.status.phase === 'Bound' ? cluster.getJson(['pv', claim.spec.volumeName]) : undefined;
+      });
+      expect((fs.statSync(volume.spec.hostPath.path).mode & 0o777).toString(8)).toBe('777');
+    }
+  } finally {
+    cluster.stop();
+  }
+}, 300_000);
+
+test('with TODO_CONTROL_PLANE_NODES=0 no kwok runs and no node exists (a real node joins: test/node)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'control-plane-nodeless-'));
+  try {
+    const started = script(['start', dir], { TODO_CONTROL_PLANE_NODES: '0' });
+    expect(started.status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'pids'), 'utf8')).not.toMatch(/^kwok /m);
+    const nodes = spawnSync(path.join(dir, 'bin', 'kubectl'), ['--kubeconfig', path.join(dir, 'kubeconfig'), 'get', 'nodes', '-o', 'name'], { encoding: 'utf8' });
+    expect({ status: nodes.status, nodes: nodes.stdout }).toEqual({ status: 0, nodes: '' });
+  } finally {
+    script(['stop', dir]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 300_000);
+
 test('a component that fails at start-up is named, with the end of its log, and nothing is left running', () => {
   const assets = fs.mkdtempSync(path.join(os.tmpdir(), 'broken-assets-'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'control-plane-broken-'));

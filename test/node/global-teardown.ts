@@ -1,13 +1,19 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import { NODE_DIR_FILE, NODE_SCRIPT } from './node';
+import { hostState, hostStateChanges } from './host-state';
+import { NODE_DIR_VARIABLE, NODE_SCRIPT } from './node';
 
-/** Stops the run's node (not one given by TODO_NODE_DIR); keeps its directory (and logs) when KEEP_NODE is set. */
+/**
+ * Stops the run's node (not one given by TODO_NODE_DIR), keeping its directory (and logs) when KEEP_NODE is set,
+ * then fails the run if the machine's own network, kernel settings or mounts differ from before it.
+ */
 export default function globalTeardown(): void {
-  if (!fs.existsSync(NODE_DIR_FILE)) return;
-  const dir = fs.readFileSync(NODE_DIR_FILE, 'utf8').trim();
-  fs.rmSync(NODE_DIR_FILE, { force: true });
-  if (process.env.TODO_NODE_DIR) return;
+  const dir = process.env[NODE_DIR_VARIABLE];
+  if (!dir || process.env.TODO_NODE_DIR) return;
   spawnSync('bash', [NODE_SCRIPT, 'stop', dir], { stdio: 'inherit', timeout: 300_000 });
   if (!process.env.KEEP_NODE) fs.rmSync(dir, { recursive: true, force: true });
+  const before: string[] | undefined = (globalThis as any).hostStateBefore;
+  if (!before) return;
+  const changes = hostStateChanges(before, hostState());
+  if (changes.length > 0) throw new Error(`the node suite changed the machine outside its namespaces:\n${changes.join('\n')}`);
 }

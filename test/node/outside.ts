@@ -53,14 +53,22 @@ export function startPostgres(node: TestNode): OutsidePostgres {
   };
 }
 
+/** A server outside the cluster; `accepted` counts the connections it took so far. */
+export interface OutsideServer {
+  accepted(): number;
+  stop(): void;
+}
+
 /**
  * A TCP server on OUTSIDE_IP:PORT, started in the background inside the node: `answer` replies to HTTP
  * requests with 200, `hang` accepts connections and never answers (a model server that is stuck).
  */
-export function startTcpServer(node: TestNode, port: number, behaviour: 'answer' | 'hang'): { stop(): void } {
+export function startTcpServer(node: TestNode, port: number, behaviour: 'answer' | 'hang'): OutsideServer {
+  const counter = path.join(os.tmpdir(), `todo-node-outside-${port}-${process.pid}.accepted`);
+  fs.writeFileSync(counter, '0');
   const program = behaviour === 'answer'
     ? `import http.server\nclass H(http.server.BaseHTTPRequestHandler):\n    def do_GET(self):\n        self.send_response(200); self.end_headers(); self.wfile.write(b"outside")\n    do_POST = do_GET\nhttp.server.ThreadingHTTPServer(("${OUTSIDE_IP}", ${port}), H).serve_forever()\n`
-    : `import socket, threading, time\ns = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(("${OUTSIDE_IP}", ${port})); s.listen(512)\nheld = []\nwhile True:\n    c, _ = s.accept(); held.append(c)\n`;
+    : `import socket\ns = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(("${OUTSIDE_IP}", ${port})); s.listen(512)\nheld = []\nwhile True:\n    c, _ = s.accept(); held.append(c)\n    open(${JSON.stringify(counter)}, "w").write(str(len(held)))\n`;
   const pidFile = path.join(os.tmpdir(), `todo-node-outside-${port}-${process.pid}.pid`);
   node.execOk(['bash', '-c', `python3 -c "$1" </dev/null >/dev/null 2>&1 & echo $! > "$2"`, 'outside-server', program, pidFile]);
   const pid = fs.readFileSync(pidFile, 'utf8').trim();
@@ -70,9 +78,11 @@ export function startTcpServer(node: TestNode, port: number, behaviour: 'answer'
     if (Date.now() > deadline) throw new Error(`the outside server on port ${port} did not start listening within 15 s`);
   }
   return {
+    accepted: () => Number(fs.readFileSync(counter, 'utf8')) || 0,
     stop: () => {
       node.exec(['kill', pid]);
       fs.rmSync(pidFile, { force: true });
+      fs.rmSync(counter, { force: true });
     },
   };
 }
