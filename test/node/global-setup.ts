@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -18,6 +18,15 @@ function run(what: string, command: string, args: readonly string[], timeoutMs: 
   process.stderr.write(`test:node: ${what}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
+/** Every 5 s, the node's memory (`node.sh memory`) into DIR/memory.log; global-teardown.ts reports the peak. */
+function sampleMemory(dir: string): void {
+  const sampler = spawn('bash', ['-c', `while sleep 5; do bash "$1" memory "$2" >>"$2/memory.log" 2>/dev/null || exit 0; done`, 'sampler', NODE_SCRIPT, dir], {
+    detached: true, stdio: 'ignore',
+  });
+  sampler.unref();
+  (globalThis as any).memorySampler = sampler.pid;
+}
+
 /**
  * Builds the node (a no-op when the cache holds it) and the app, starts one node for the run, and builds
  * the reference images into it the README's way: `scripts/build-images.sh --env local` inside `node.sh exec`
@@ -33,6 +42,7 @@ export default function globalSetup(): void {
   const dir = reused ?? fs.mkdtempSync(path.join(os.tmpdir(), 'todo-node-'));
   process.env[NODE_DIR_VARIABLE] = dir;
   if (!reused) run('starting the node', 'bash', [NODE_SCRIPT, 'start', dir], 600_000, log);
+  sampleMemory(dir);
   const node = new TestNode(dir);
   // The static target first: build-images.sh records the tag of its last build for deploy.sh.
   run('building the static frontend', 'bash', [NODE_SCRIPT, 'exec', dir, '--', 'scripts/build-images.sh', '--env', 'local',

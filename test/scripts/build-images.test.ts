@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { REPO_ROOT, Sandbox } from './helpers';
@@ -192,10 +193,12 @@ describe('build-images.sh with buildah (no Docker engine)', () => {
     const res = sb.run('build-images.sh', [...app(), '--builder', 'buildah', '--no-load', '--stand-in-bases']);
     expect(res.status).toBe(0);
     // The Debian base already exists in buildah's storage (the stub answers `inspect`), so no debootstrap.
+    // The Debian base is named by the checksum of the file that makes it, so a changed recipe builds it anew.
+    const debian = `localhost/stand-in/debian:bookworm-slim-${spawnSync('cksum', [path.join(REPO_ROOT, 'scripts', 'lib', 'images.sh')], { encoding: 'utf8' }).stdout.split(' ')[0]}`;
     expect(sb.lines('buildah').filter((line) => !line.startsWith('buildah inspect'))).toEqual([
-      `buildah build --layers --pull=never --build-arg DEBIAN_IMAGE=localhost/stand-in/debian:bookworm-slim -t localhost/stand-in/python:3.11.13-slim-bookworm ${standIns}/python`,
+      `buildah build --layers --pull=never --build-arg DEBIAN_IMAGE=${debian} -t localhost/stand-in/python:3.11.13-slim-bookworm ${standIns}/python`,
       `buildah build --layers --pull=never --build-arg PYTHON_IMAGE=localhost/stand-in/python:3.11.13-slim-bookworm -t todo-backend:v0.1.0-local ${backend}`,
-      `buildah build --layers --pull=never --build-arg DEBIAN_IMAGE=localhost/stand-in/debian:bookworm-slim --build-arg NODE_VERSION=22.14.0 --build-arg NPM_VERSION=10.9.2 -t localhost/stand-in/node:22.14.0-bookworm-slim ${standIns}/node`,
+      `buildah build --layers --pull=never --build-arg DEBIAN_IMAGE=${debian} --build-arg NODE_VERSION=22.14.0 --build-arg NPM_VERSION=10.9.2 -t localhost/stand-in/node:22.14.0-bookworm-slim ${standIns}/node`,
       `buildah build --layers --pull=never --build-arg NODE_IMAGE=localhost/stand-in/node:22.14.0-bookworm-slim -t todo-frontend:v0.1.0-local ${frontend}`,
     ]);
   });

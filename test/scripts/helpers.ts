@@ -25,7 +25,7 @@ export const STUBBED_TOOLS = ['kind', 'minikube', 'kubectl', 'docker', 'buildah'
 const SYSTEM_TOOLS = [
   'bash', 'env', 'cat', 'sed', 'grep', 'head', 'tail', 'tr', 'cut', 'mkdir', 'rm', 'mv', 'cp',
   'date', 'dirname', 'basename', 'mktemp', 'chmod', 'chown', 'id', 'sleep', 'wc', 'sort', 'find',
-  'git', 'node', 'sha256sum', 'base64', 'ls', 'touch', 'rmdir',
+  'git', 'node', 'sha256sum', 'base64', 'ls', 'touch', 'rmdir', 'cksum',
 ];
 
 let systemToolPaths: Record<string, string> | undefined;
