@@ -162,7 +162,7 @@ describe('AppNamespace and AppNetworkPolicies refuse', () => {
     ['an ingress rule without namespaces or pod labels', ({ api }) => ({ ingressFrom: [{ to: api }] }), /ingressFrom needs namespaces or podLabels/],
     ['an ingress namespace that is not a name', ({ api }) => ({ ingressFrom: [{ to: api, namespaces: ['Monitoring'] }] }), /ingressFrom\.namespaces\[0\] must be a DNS-1123 label/],
     ['internal egress without ports or a target', ({ api }) => ({ internalEgress: [{ from: api, namespaces: ['observability'] }] }), /internalEgress\.ports is required without `to`/],
-    ['routes that are not IngressRoutes (plain JavaScript)', () => ({ routes: ['routes'] as any }), /routes must be an IngressRoutes or a non-empty list of them/],
+    ['routes that are not IngressRoutes (plain JavaScript)', () => ({ routes: ['routes'] as any }), /routes must be an IngressRoutes or a list of them/],
   ])('%s', (_, props, message) => {
     const error = failure(policies(props));
     expect(error).toMatch(message);

@@ -216,6 +216,22 @@ describe('FastApiBackend options', () => {
     expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(65);
   });
 
+  test('podLabels label the pods only, never the selector or the other objects', () => {
+    const objects = backend({ podLabels: { 'sidecar.example.com/inject': 'true' } }).objects();
+    const deployment = deploymentOf(objects);
+    expect(deployment.spec.template.metadata.labels['sidecar.example.com/inject']).toBe('true');
+    expect(deployment.spec.selector.matchLabels).toEqual(SELECTOR);
+    expect(deployment.metadata.labels).not.toHaveProperty(['sidecar.example.com/inject']);
+    expect(() => backend({ podLabels: { 'app.kubernetes.io/name': 'other' } }))
+      .toThrow(`FastApiBackend 'test/api': podLabels sets a label the construct writes itself; got "app.kubernetes.io/name". Remove it; the pods carry the construct's value.`);
+    expect(() => backend({ podLabels: { team: 'web/api' } })).toThrow(/podLabels\["team"\] must be a valid label value/);
+  });
+
+  test('a CPU target above 100% is valid: the pods may use more than they request before the autoscaler adds one', () => {
+    const hpa = findObject(backend({ autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 150 } }).objects(), 'HorizontalPodAutoscaler');
+    expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(150);
+  });
+
   test('disruptionBudget writes a policy/v1 PDB selecting the pods, maxUnavailable 1 by default', () => {
     const pdb = findObject(backend({ replicas: 2, disruptionBudget: {} }).objects(), 'PodDisruptionBudget', 'api');
     expect(pdb.apiVersion).toBe('policy/v1');
@@ -506,9 +522,8 @@ describe('FastApiBackend errors (every other check)', () => {
     ['autoscaling.minReplicas 0', { autoscaling: { minReplicas: 0, maxReplicas: 3 } }, /^FastApiBackend 'test\/api': autoscaling\.minReplicas must be an integer >= 1; got 0\./],
     ['autoscaling.maxReplicas 2.5', { autoscaling: { minReplicas: 1, maxReplicas: 2.5 } }, /^FastApiBackend 'test\/api': autoscaling\.maxReplicas must be an integer >= 1; got 2\.5\./],
     ['targetCpuUtilization 0', { autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 0 } },
-      /^FastApiBackend 'test\/api': autoscaling\.targetCpuUtilization must be a whole percentage from 1 to 100; got 0\. Use e\.g\. 80\.$/],
-    ['targetCpuUtilization 101', { autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 101 } }, /targetCpuUtilization must be a whole percentage from 1 to 100; got 101\./],
-    ['targetCpuUtilization 50.5', { autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 50.5 } }, /targetCpuUtilization must be a whole percentage from 1 to 100; got 50\.5\./],
+      /^FastApiBackend 'test\/api': autoscaling\.targetCpuUtilization must be a whole percentage of 1 or more; got 0\. Use e\.g\. 80\.$/],
+    ['targetCpuUtilization 50.5', { autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 50.5 } }, /targetCpuUtilization must be a whole percentage of 1 or more; got 50\.5\./],
     ['runAsUser 0', { runAsUser: 0 },
       /^FastApiBackend 'test\/api': runAsUser must be an integer >= 1; got 0\. Use the numeric non-root user of the image, e\.g\. 1000 \(root, 0, is not allowed by Pod Security "restricted"\)\.$/],
     ['runAsGroup 0', { runAsGroup: 0 }, /^FastApiBackend 'test\/api': runAsGroup must be an integer >= 1; got 0\. Use a numeric non-root group, e\.g\. 1000\.$/],

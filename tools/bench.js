@@ -7,7 +7,7 @@
  *
  * - Anchors are interleaved with our commands, round by round (one discarded warm-up round first), and every ratio
  *   is the median of the per-round ratios, so a machine that gets busier mid-run shifts both sides alike:
- *   our app (node build/main.js, every environment) vs `helm template` of the chart `npm run helm` writes, once per
+ *   our app (node build/main.js, every environment) vs `helm template` of the chart (helm/todo, its derived files from `npm run helm`), once per
  *   environment with its values file,
  *   and `npx cdk8s synth` vs a minimal compiled cdk8s app through the same CLI.
  * - Generated apps of 100, 1,000 and 10,000 backend+frontend pairs (tools/bench-pairs-app.js), phase by phase:
@@ -125,7 +125,7 @@ function setUp(scratch) {
   // Inside the repository, so that the minimal app resolves cdk8s from node_modules.
   const minimalApp = writeMinimalApp(path.join(root, 'build', 'bench-minimal-app'));
   // One environment per values file: values.yaml is local, values-<env>.yaml the others.
-  const environments = helmGeneration ? ['local', ...fs.readdirSync(helmChart).map((name) => /^values-(.+)\.yaml$/.exec(name)?.[1]).filter(Boolean)] : [];
+  const environments = helmGeneration ? fs.readdirSync(helmChart).map((name) => /^values-(.+)\.yaml$/.exec(name)?.[1]).filter(Boolean) : [];
   return { helmChart, helmGeneration, helm, minimalApp, environments };
 }
 
@@ -137,8 +137,9 @@ function interleaved(setup, scratch) {
     app: () => run('node', [path.join(root, 'build', 'main.js')], { env: { ...process.env, TODO_ENV: 'all', CDK8S_OUTDIR: path.join(scratch, 'app') } }),
     helm: () => {
       if (!setup.helm || setup.environments.length === 0) throw new Error('no helm binary or no chart from npm run helm');
-      const samples = setup.environments.map((environment) => run(setup.helm, ['template', 'todo', setup.helmChart, '-n', `todo-${environment}`,
-        ...(environment === 'local' ? [] : ['-f', path.join(setup.helmChart, `values-${environment}.yaml`)])]));
+      // Each environment is the release named like its namespace, with its values file (as dist/<env> is).
+      const samples = setup.environments.map((environment) => run(setup.helm, ['template', `todo-${environment}`, setup.helmChart, '-n', `todo-${environment}`,
+        '--skip-tests', '-f', path.join(setup.helmChart, `values-${environment}.yaml`)]));
       return { seconds: samples.reduce((sum, sample) => sum + sample.seconds, 0), load: median(samples.map((sample) => sample.load)) };
     },
     cli: () => run('npx', ['cdk8s', 'synth', '--output', path.join(scratch, 'cli')], { env: { ...CLI_ENV, TODO_ENV: 'all' } }),

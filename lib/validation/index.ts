@@ -20,3 +20,5 @@
 export { hasErrors, validateManifests, validateYamlFiles } from './validate';
 export { formatReport, summarize } from './report';
 export type { Severity, ValidationOptions, Violation } from './types';
+export { runSynth, synthValidated } from './synth';
+export type { SynthOptions, SynthResult } from './synth';

@@ -1,4 +1,4 @@
-"""Answers for POST /api/chat: canned with MODE=dummy, an OpenAI-compatible model server with MODE=real."""
+"""Answers for POST /api/chat: canned with MODE=mock, an OpenAI-compatible model server with MODE=real."""
 
 import logging
 from typing import Optional
@@ -14,15 +14,15 @@ class ModelServerError(Exception):
     """The model server could not be reached or gave no usable answer."""
 
 
-def dummy_reply(message: str, open_todos: int) -> str:
+def mock_reply(message: str, open_todos: int) -> str:
     """A canned answer that depends only on the message and the data, so tests and demos are repeatable."""
     words = message.lower()
     if any(greeting in words for greeting in ("hello", "hi ", "hey")) or words.strip() in ("hi", "hey"):
-        return "Hello! I am the todo assistant in dummy mode: ask me what is left to do."
+        return "Hello! I am the todo assistant in mock mode: ask me what is left to do."
     if any(word in words for word in ("todo", "task", "left", "list")):
         noun = "todo" if open_todos == 1 else "todos"
         return f"You have {open_todos} open {noun}."
-    return "I am running in dummy mode (MODE=dummy), so I answer with canned replies. Ask me about your todos."
+    return "I am running in mock mode (MODE=mock), so I answer with canned replies. Ask me about your todos."
 
 
 class ChatClient:
@@ -39,8 +39,8 @@ class ChatClient:
         self._client.close()
 
     def reply(self, message: str, open_todos: int) -> str:
-        if self.settings.mode is Mode.DUMMY:
-            return dummy_reply(message, open_todos)
+        if self.settings.mode is Mode.MOCK:
+            return mock_reply(message, open_todos)
         return self._ask_model(message, open_todos)
 
     def _ask_model(self, message: str, open_todos: int) -> str:

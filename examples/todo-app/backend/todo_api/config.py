@@ -10,7 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Mode(str, Enum):
     """How POST /api/chat answers."""
 
-    DUMMY = "dummy"
+    MOCK = "mock"
     REAL = "real"
 
 
@@ -21,7 +21,7 @@ class Settings(BaseSettings):
 
     # SqlitePersistence sets this to its volume; an external database comes from the Secret.
     database_url: str = "sqlite:////data/db.sqlite3"
-    mode: Mode = Mode.DUMMY
+    mode: Mode = Mode.MOCK
     model_server_url: Optional[str] = None
     model_name: str = "gpt-4o-mini"
     model_timeout_seconds: float = Field(default=30.0, gt=0)
