@@ -14,4 +14,5 @@ module.exports = {
   },
   testPathIgnorePatterns: ['/node_modules/', ...require('./test/cluster/suites')],
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
+  setupFiles: ['<rootDir>/test/fast-validation.setup.js'],
 };

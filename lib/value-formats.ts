@@ -60,6 +60,31 @@ export function isDnsSubdomain(value: string): boolean {
   return value.length <= 253 && value.split('.').every((part) => DNS_LABEL.test(part));
 }
 
+const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/**
+ * What is wrong with a label or annotation key (a qualified name: an optional DNS-subdomain prefix and "/", then at
+ * most 63 letters, digits, "-", "_" and "." starting and ending alphanumeric), or undefined when nothing is.
+ */
+export function qualifiedNameProblem(key: string): string | undefined {
+  const parts = key.split('/');
+  if (parts.length > 2) return 'it has more than one "/"';
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  if (prefix !== undefined && (prefix === '' || !isDnsSubdomain(prefix))) return `its prefix "${prefix}" is not a lower-case DNS subdomain`;
+  if (name === '' || name.length > 63 || !QUALIFIED_NAME_PART.test(name)) return `its name part "${name}" is not 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`;
+  return undefined;
+}
+
+/** Whether a text is a label value: empty, or at most 63 letters, digits, "-", "_" and ".", starting and ending alphanumeric. */
+export function isLabelValue(value: string): boolean {
+  return value === '' || (value.length <= 63 && QUALIFIED_NAME_PART.test(value));
+}
+
+/** Whether a name is a path segment the API server can address (RBAC objects and PodDisruptionBudgets need only this). */
+export function isPathSegmentName(value: string): boolean {
+  return value !== '.' && value !== '..' && !/[/%]/.test(value);
+}
+
 /** A host an Ingress rule accepts: a DNS subdomain with an optional leading "*.", and no IP address. */
 export function isIngressHost(value: string): boolean {
   return !isIpAddress(value) && value.length <= 253 && isDnsSubdomain(value.startsWith('*.') ? value.slice(2) : value);

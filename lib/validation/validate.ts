@@ -1,10 +1,10 @@
 import { isRecord } from '../json-access';
-import { checkIngressHosts, checkObjectName, checkPortRanges } from './api-rules';
-import { clusterOptions, exactFindings, exactValidatorFor, judgedExactly } from './api-server';
+import { checkIngressHosts, checkMetadata, checkObjectName, checkPortRanges } from './api-rules';
+import { DEFAULT_POD_SECURITY, clusterOptions, exactFindings, exactValidatorFor, judgedExactly } from './api-server';
 import { ExactOutcome } from './exact/kube-validator';
 import { checkContainerHygiene, checkSecretData } from './hygiene';
 import { checkCidrs, checkPlainTextSecrets } from './values';
-import { checkNamespace } from './namespaces';
+import { checkNamespace, enforcedPodSecurity } from './namespaces';
 import { withObjectCaches } from './object-cache';
 import { describeObject } from './objects';
 import { OutputIndex, buildOutputIndex } from './output-index';
@@ -73,18 +73,19 @@ function validateOutput(documents: readonly SourcedDocument[], options: Validati
  * judged the object, else from the fast rules), then the policy rules, which run in every mode.
  */
 function checkObject(object: KubeObject, index: OutputIndex, options: ValidationOptions, outcome: ExactOutcome | undefined): Finding[] {
-  const serverChecks = outcome !== undefined && judgedExactly(outcome) ? exactFindings(outcome) : fastServerChecks(object);
+  const serverChecks = outcome !== undefined && judgedExactly(outcome) ? exactFindings(outcome) : fastServerChecks(object, index, options);
   return [...serverChecks, ...policyChecks(object, index, options)];
 }
 
 /** The fast rules that stand in for the API server's checks (RuleDefinition.modelsApiServer). */
-export function fastServerChecks(object: KubeObject): Finding[] {
+export function fastServerChecks(object: KubeObject, index: OutputIndex, options: ValidationOptions): Finding[] {
   return [
     ...checkSchema(object),
     ...checkObjectName(object),
+    ...checkMetadata(object),
     ...checkPortRanges(object),
     ...checkIngressHosts(object),
-    ...checkPodSecurity(object),
+    ...checkPodSecurity(object, enforcedPodSecurity(object, index, options.podSecurityDefaults ?? DEFAULT_POD_SECURITY)),
     ...checkCidrs(object),
   ];
 }

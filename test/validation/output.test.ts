@@ -65,7 +65,7 @@ describe('rule catalog', () => {
   test('rule ids are unique and namespaced by family', () => {
     const ids = ALL_RULES.map((rule) => rule.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^(schema|pss-restricted|hygiene)\/[a-z0-9-]+$/);
+    for (const id of ids) expect(id).toMatch(/^(schema|pss-restricted|api-server|hygiene)\/[a-z0-9-]+$/);
   });
 
   test('the README documents every rule id', () => {
@@ -73,8 +73,14 @@ describe('rule catalog', () => {
     expect(ALL_RULES.map((rule) => rule.id).filter((id) => !readme.includes(`\`${id}\``))).toEqual([]);
   });
 
-  test('only the not-checked style rules are warnings', () => {
-    expect(ALL_RULES.filter((rule) => rule.severity === 'warning').map((rule) => rule.id)).toEqual(['schema/not-checked', 'hygiene/virtualservice-external-host']);
+  test('only the not-checked style rules and the API server's own warnings are warnings', () => {
+    expect(ALL_RULES.filter((rule) => rule.severity === 'warning').map((rule) => rule.id)).toEqual(['schema/not-checked', 'api-server/warning', 'hygiene/virtualservice-external-host']);
+  });
+
+  test('the rules that stand in for the API server are the schema and Pod Security families and the CIDR rule: exact mode replaces exactly those', () => {
+    const standIns = ALL_RULES.filter((rule) => rule.modelsApiServer).map((rule) => rule.id);
+    expect(standIns.filter((id) => !/^(schema|pss-restricted)\//.test(id))).toEqual(['hygiene/cidr']);
+    expect(ALL_RULES.filter((rule) => /^(schema|pss-restricted)\//.test(rule.id) && !rule.modelsApiServer).map((rule) => rule.id)).toEqual(['schema/not-an-object', 'schema/yaml-syntax']);
   });
 
   test('errors() keeps only errors', () => {
