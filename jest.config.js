@@ -11,7 +11,10 @@ module.exports = {
   testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    // The secretlint rule set ships as an ES module: Node (20.19+) requires it as it is, jest's module system needs it as CommonJS.
+    '/node_modules/@secretlint/.+\\.js$': ['ts-jest', { isolatedModules: true, diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@secretlint/)'],
   testPathIgnorePatterns: ['/node_modules/', ...require('./test/cluster/suites')],
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
   setupFiles: ['<rootDir>/test/fast-validation.setup.js'],

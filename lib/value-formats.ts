@@ -1,30 +1,10 @@
 /**
- * Value formats the constructs check in props and validation checks in output: credentials that must not be
- * written in plain text, CIDRs and IP addresses, and DNS names. No imports, so both entry points share it.
+ * Value formats the constructs check in props and validation checks in output: CIDRs and IP addresses, DNS names,
+ * label keys and values. No imports, so both entry points share it. (Credentials: secret-values.ts.)
  */
 
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i;
 export const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Values that are credentials whatever their key is called, with what they are. */
-const SECRET_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
-  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, 'a JSON Web Token'],
-  [/^\s*bearer\s+\S{8,}/i, 'a bearer token'],
-  [/\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}/, 'an API key (sk-...)'],
-  [/\b(?:ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{20,}/, 'a GitHub token'],
-  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
-  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
-  [/\bAIza[0-9A-Za-z_-]{35}\b/, 'a Google API key'],
-  [/\bglpat-[A-Za-z0-9_-]{20,}/, 'a GitLab token'],
-  [URL_WITH_PASSWORD, 'a URL with an embedded password'],
-];
-
-/** What kind of credential a value is, or undefined when it does not look like one. */
-export function secretValueKind(value: string): string | undefined {
-  return SECRET_VALUES.find(([pattern]) => pattern.test(value))?.[1];
-}
 
 /** Whether a text is an IPv4 or IPv6 CIDR with an in-range prefix length. */
 export function isCidr(value: string): boolean {

@@ -54,7 +54,7 @@ export const RULES = {
   hygieneLivenessProbe: rule('hygiene/liveness-probe', 'Every long-running container has a liveness probe.'),
   hygieneImageTag: rule('hygiene/image-tag', 'Images are pinned by tag or digest; no :latest or untagged images (unless allowLatestImages).'),
   hygieneSecretData: rule('hygiene/secret-data', 'Secret objects carry no data or stringData.'),
-  hygienePlainTextSecret: rule('hygiene/plain-text-secret', 'No ConfigMap value or container env value is a credential (API key, bearer token, JWT, private key, URL with a password).'),
+  hygienePlainTextSecret: rule('hygiene/plain-text-secret', 'No ConfigMap value or container env value is a credential that secretlint\'s recommended rules recognize (API keys, tokens, webhooks, private keys, URLs with a password).'),
   hygieneCidr: serverRule('hygiene/cidr', 'NetworkPolicy ipBlocks and Service loadBalancerSourceRanges are CIDRs.'),
   hygieneNamespaceSet: rule('hygiene/namespace-set', 'Every namespaced object sets metadata.namespace.'),
   hygieneNamespaceExists: rule('hygiene/namespace-exists', 'Every namespace used is created by the output or documented as external.'),
