@@ -155,6 +155,10 @@ function build(dir) {
     for (const name of ['go.mod', 'go.sum', 'stubs']) fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(tmp, dir);
+    // Older builds of the same Kubernetes version are superseded (about 15 MB each).
+    for (const name of fs.readdirSync(cacheRoot())) {
+      if (name.startsWith(`kube-validator-${kubernetesVersion()}-`) && path.join(cacheRoot(), name) !== dir) fs.rmSync(path.join(cacheRoot(), name), { recursive: true, force: true });
+    }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

@@ -52,6 +52,7 @@ export const RULES = {
   hygieneResources: rule('hygiene/resources', 'Every container sets cpu and memory requests and limits.'),
   hygieneReadinessProbe: rule('hygiene/readiness-probe', 'Every long-running container has a readiness probe.'),
   hygieneLivenessProbe: rule('hygiene/liveness-probe', 'Every long-running container has a liveness probe.'),
+  hygieneImageReference: rule('hygiene/image-reference', 'Images follow the OCI distribution reference grammar (lower-case repository), which the kubelet needs to pull them.'),
   hygieneImageTag: rule('hygiene/image-tag', 'Images are pinned by tag or digest; no :latest or untagged images (unless allowLatestImages).'),
   hygieneSecretData: rule('hygiene/secret-data', 'Secret objects carry no data or stringData.'),
   hygienePlainTextSecret: rule('hygiene/plain-text-secret', 'No ConfigMap value or container env value is a credential that secretlint\'s recommended rules recognize (API keys, tokens, webhooks, private keys, URLs with a password).'),

@@ -7,17 +7,12 @@ package main
 import (
 	"encoding/json"
 	"syscall/js"
-	"time"
+
+	"k8s.io/kubernetes/pkg/util/parsers"
 )
 
 func main() {
-	js.Global().Set("kubeValidatorMain", js.ValueOf(float64(time.Now().UnixMilli())))
 	validator := NewValidator()
-	js.Global().Set("kubeValidatorReady", js.ValueOf(float64(time.Now().UnixMilli())))
-	js.Global().Set("kubeValidatorTrace", js.FuncOf(func(js.Value, []js.Value) any {
-		out, _ := json.Marshal(traceTimes)
-		return string(out)
-	}))
 	api := js.Global().Get("Object").New()
 	api.Set("validate", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		var req Request
@@ -33,6 +28,14 @@ func main() {
 			return errorResponse(err)
 		}
 		return string(out)
+	}))
+	// imageReference answers what the kubelet answers for a container image (pkg/util/parsers.ParseImageName:
+	// distribution's ParseNormalizedNamed): "" when it pulls it, else why it refuses it (InvalidImageName).
+	api.Set("imageReference", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if _, _, _, err := parsers.ParseImageName(args[0].String()); err != nil {
+			return err.Error()
+		}
+		return ""
 	}))
 	js.Global().Set("kubeValidator", api)
 	select {}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
+
 	"github.com/go-logr/logr"
 	"k8s.io/klog/v2"
-	"sync"
-	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -248,9 +248,7 @@ func (v *Validator) apply(document []byte, t target, cluster *clusterState, reco
 	if err != nil {
 		return apierrors.NewInternalError(err)
 	}
-	mark("prepare")
 	obj, err := applyPatch(ctx, fieldManager, live, document)
-	mark("apply")
 	if err != nil {
 		return err
 	}
@@ -277,23 +275,9 @@ func (v *Validator) create(ctx context.Context, t target, obj runtime.Object, cl
 	if err := rest.BeforeCreate(t.strategy, ctx, obj); err != nil {
 		return err
 	}
-	mark("beforeCreate")
 	attributes := admission.NewAttributesRecord(obj.DeepCopyObject(), nil, t.gvk, t.namespace, t.name, t.resource, "",
 		admission.Create, &metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}, FieldManager: fieldManagerName}, true, userFrom(ctx))
-	err := v.podSecurity.validate(ctx, attributes, cluster)
-	mark("podSecurity")
-	return err
-}
-
-var traceTimes = map[string]time.Duration{}
-var traceLast time.Time
-
-func mark(step string) {
-	now := time.Now()
-	if !traceLast.IsZero() {
-		traceTimes[step] += now.Sub(traceLast)
-	}
-	traceLast = now
+	return v.podSecurity.validate(ctx, attributes, cluster)
 }
 
 // applyPatch is applyPatcher.applyPatchToCurrentObject on a new object.
