@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as https from 'https';
 import * as path from 'path';
+import { imageReferenceProblem } from '../../lib/image-reference';
 import { validateManifests } from '../../lib/validation';
 import { clusterOptions } from '../../lib/validation/api-server';
 import { KubeValidator, kubeValidatorInfo } from '../../lib/validation/exact/kube-validator';
@@ -98,6 +99,33 @@ test('the exact validator agrees with the API server on at least 99% of the corp
   expect(report.fastFalsePositiveList).toEqual([]);
 }, 1_800_000);
 
+test('the exact validator validates every kind the API server serves that a manifest can create', async () => {
+  // Served kinds that are not stored objects (reviews, bindings, evictions, token requests, component statuses) or
+  // not the API server's own registry (CRDs, APIServices, and the custom resources of the installed CRDs).
+  const notStored = /\/(Binding|ComponentStatus|Eviction|TokenRequest|TokenReview|SelfSubjectReview|LocalSubjectAccessReview|SelfSubjectAccessReview|SelfSubjectRulesReview|SubjectAccessReview|Scale)$/;
+  const elsewhere = /^(apiextensions\.k8s\.io|apiregistration\.k8s\.io|gateway\.networking\.k8s\.io|networking\.istio\.io)\//;
+  const served = client.servedKinds().filter((kind) => !notStored.test(kind) && !elsewhere.test(kind)).sort();
+  expect(KubeValidator.load()!.kinds()).toEqual(served);
+});
+
+test('image references: ours (lib/image-reference.ts) and the kubelet\'s parser agree, except the one stricter case', () => {
+  const exact = KubeValidator.load()!;
+  const digest = `sha256:${'a'.repeat(64)}`;
+  const references = [
+    'nginx', 'nginx:1.27', 'library/nginx:1.27', 'docker.io/library/nginx:1.27', 'ghcr.io/acme/api:v1.2.3', `ghcr.io/acme/api@${digest}`,
+    `ghcr.io/acme/api:v1@${digest}`, 'localhost:5000/team/app:1.0', 'localhost/app', '[::1]:5000/app:1', '10.0.0.1:5000/a/b/c:tag_1.x-y',
+    'a.b-c.d/e__f.g/h-i:j', 'registry.example.com/a/b', 'Ghcr.io/acme/api:v1', 'ghcr.io/Acme/api:v1', 'api:v1 ', ' api', 'api::v1', 'api:',
+    'https://ghcr.io/acme/api:v1', `api@${digest.slice(0, 20)}`, 'a'.repeat(64), `app:${'t'.repeat(128)}`, `app:${'t'.repeat(129)}`,
+    'app:-tag', 'app:.tag', 'a--b/c', 'a_b/c', 'a__b/c', 'a___b/c', 'a..b/c', 'UPPER/case:tag', 'upper/Case:tag', 'host:port/app',
+    'example.com:99999/app', `${'a'.repeat(250)}/b`, 'app@sha512:abc',
+  ];
+  const disagreements = references
+    .map((image) => ({ image, ours: imageReferenceProblem(image), kubelet: exact.imageReferenceProblem(image) }))
+    .filter(({ ours, kubelet }) => (ours === undefined) !== (kubelet === undefined));
+  expect(disagreements.map(({ image, ours, kubelet }) => `${image}: ours ${ours ?? 'ok'}, kubelet ${kubelet ?? 'ok'}`))
+    .toEqual(['UPPER/case:tag: ours the repository must be lower case ("UPPER" has no "." or port, so it is a Docker Hub namespace, not a registry host), kubelet ok']);
+});
+
 function countBy(values: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
@@ -150,6 +178,11 @@ class ApiClient {
         this.resources.set(`${groupVersion}/${resource.kind}`, { resource: resource.name, namespaced: resource.namespaced });
       }
     }
+  }
+
+  /** Every served kind, as `apiVersion/Kind`. */
+  public servedKinds(): string[] {
+    return [...this.resources.keys()];
   }
 
   /** What `kubectl apply --server-side --dry-run=server` (for Services: without the dry run) answers. */

@@ -93,16 +93,16 @@ const MUTATIONS: readonly Mutation[] = [
   on(['Service'], 'fields/unknown-in-port', (o) => { o.spec.ports[0].targetport = 80; }),
   on(['ConfigMap'], 'fields/data-not-string', (o) => { o.data = { ...o.data, COUNT: 3 }; }),
   on(['Deployment', 'StatefulSet', 'ReplicaSet'], 'fields/replicas-string', (o) => { o.spec.replicas = 'two'; }),
-  onWorkloads('fields/label-value-number', (o) => { const labels = templateLabels(o); if (!labels) return false; labels.version = 2; }),
+  onWorkloads('fields/label-value-number', (o) => { const labels = templateLabels(o); if (!labels) return false; labels.version = 2; return true; }),
   onWorkloads('fields/ports-not-list', (o) => { container(o).ports = { name: 'http', containerPort: 80 }; }),
 
   // Value syntax.
   onWorkloads('values/container-name-uppercase', (o) => { container(o).name = 'Web'; }),
   onWorkloads('values/image-empty', (o) => { container(o).image = ''; }),
   onWorkloads('values/image-whitespace', (o) => { container(o).image = ` ${container(o).image}`; }),
-  onWorkloads('values/port-name-too-long', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].name = 'http-port-number-one'; }),
-  onWorkloads('values/port-name-underscore', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].name = 'http_1'; }),
-  onWorkloads('values/port-name-digits-only', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].name = '8080'; }),
+  onWorkloads('values/port-name-too-long', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].name = 'http-port-number-one'; return true; }),
+  onWorkloads('values/port-name-underscore', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].name = 'http_1'; return true; }),
+  onWorkloads('values/port-name-digits-only', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].name = '8080'; return true; }),
   onWorkloads('values/env-name-invalid', (o) => { container(o).env = [...(container(o).env ?? []), { name: 'A=B', value: 'x' }]; }),
   onWorkloads('values/env-name-leading-digit-accepted', (o) => { container(o).env = [...(container(o).env ?? []), { name: '1ST', value: 'x' }]; }),
   onWorkloads('values/volume-name-invalid', (o) => {
@@ -119,8 +119,8 @@ const MUTATIONS: readonly Mutation[] = [
   onWorkloads('values/file-mode-too-large', (o) => {
     podSpec(o).volumes = [...(podSpec(o).volumes ?? []), { name: 'settings', configMap: { name: 'settings', defaultMode: 1024 } }];
   }),
-  onWorkloads('values/memory-quantity-malformed', (o) => { const r = container(o).resources; if (!r?.limits) return false; r.limits.memory = '256MiB'; }),
-  onWorkloads('values/cpu-quantity-negative', (o) => { const r = container(o).resources; if (!r?.requests) return false; r.requests.cpu = '-100m'; }),
+  onWorkloads('values/memory-quantity-malformed', (o) => { const r = container(o).resources; if (!r?.limits) return false; r.limits.memory = '256MiB'; return true; }),
+  onWorkloads('values/cpu-quantity-negative', (o) => { const r = container(o).resources; if (!r?.requests) return false; r.requests.cpu = '-100m'; return true; }),
   on(['ConfigMap'], 'values/config-key-invalid', (o) => { o.data = { ...o.data, 'bad key': 'x' }; }),
   on(['ConfigMap'], 'values/config-key-dotted-accepted', (o) => { o.data = { ...o.data, 'app.settings_1-x': 'x' }; }),
   on(['Deployment'], 'values/max-surge-bad-percent', (o) => { o.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25 %', maxUnavailable: 0 } }; }),
@@ -136,9 +136,9 @@ const MUTATIONS: readonly Mutation[] = [
   on(['NetworkPolicy'], 'values/cidr-invalid', (o) => networkPolicyPeer(o, { ipBlock: { cidr: '10.0.0.0/33' } })),
   on(['NetworkPolicy'], 'cross-field/except-outside-cidr', (o) => networkPolicyPeer(o, { ipBlock: { cidr: '10.0.0.0/16', except: ['192.168.0.0/24'] } })),
   on(['NetworkPolicy'], 'cross-field/except-inside-cidr-accepted', (o) => networkPolicyPeer(o, { ipBlock: { cidr: '10.0.0.0/16', except: ['10.0.1.0/24'] } })),
-  on(['Ingress'], 'values/ingress-host-ip', (o) => { if (!o.spec.rules?.length) return false; o.spec.rules[0].host = '10.0.0.1'; }),
-  on(['Ingress'], 'values/ingress-host-uppercase', (o) => { if (!o.spec.rules?.length) return false; o.spec.rules[0].host = 'Todo.Example.com'; }),
-  on(['Ingress'], 'values/ingress-path-relative', (o) => { const path = o.spec.rules?.[0]?.http?.paths?.[0]; if (!path) return false; path.path = 'api'; }),
+  on(['Ingress'], 'values/ingress-host-ip', (o) => { if (!o.spec.rules?.length) return false; o.spec.rules[0].host = '10.0.0.1'; return true; }),
+  on(['Ingress'], 'values/ingress-host-uppercase', (o) => { if (!o.spec.rules?.length) return false; o.spec.rules[0].host = 'Todo.Example.com'; return true; }),
+  on(['Ingress'], 'values/ingress-path-relative', (o) => { const path = o.spec.rules?.[0]?.http?.paths?.[0]; if (!path) return false; path.path = 'api'; return true; }),
   on(['Ingress'], 'values/ingress-class-invalid', (o) => { o.spec.ingressClassName = 'Nginx_Class'; }),
   on(['PersistentVolumeClaim'], 'values/storage-class-invalid', (o) => { o.spec.storageClassName = 'Fast_SSD'; }),
   on(['PersistentVolumeClaim'], 'values/storage-request-malformed', (o) => { o.spec.resources.requests.storage = '1 Gi'; }),
@@ -153,6 +153,7 @@ const MUTATIONS: readonly Mutation[] = [
     if (!c.readinessProbe) return false;
     c.readinessProbe = { ...c.readinessProbe, tcpSocket: { port: 8080 }, exec: undefined };
     if (!c.readinessProbe.httpGet && !c.readinessProbe.grpc) c.readinessProbe.httpGet = { path: '/', port: 8080 };
+    return true;
   }),
   onWorkloads('cross-field/two-volume-sources', (o) => {
     podSpec(o).volumes = [...(podSpec(o).volumes ?? []), { name: 'both', emptyDir: {}, configMap: { name: 'settings' } }];
@@ -161,6 +162,7 @@ const MUTATIONS: readonly Mutation[] = [
     const r = container(o).resources;
     if (!r?.limits?.memory) return false;
     r.requests = { ...r.requests, memory: '64Gi' };
+    return true;
   }),
   onWorkloads('cross-field/mount-without-volume', (o) => {
     container(o).volumeMounts = [...(container(o).volumeMounts ?? []), { name: 'missing', mountPath: '/missing' }];
@@ -168,6 +170,7 @@ const MUTATIONS: readonly Mutation[] = [
   onWorkloads('cross-field/selector-mismatch', (o) => {
     if (!o.spec?.selector?.matchLabels) return false;
     o.spec.selector.matchLabels = { ...o.spec.selector.matchLabels, extra: 'label' };
+    return true;
   }),
   on(['LimitRange'], 'cross-field/default-over-max', (o) => {
     const limit = o.spec.limits[0];
@@ -180,12 +183,12 @@ const MUTATIONS: readonly Mutation[] = [
 
   // Numeric bounds.
   on(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'], 'numeric-bounds/negative-replicas', (o) => { o.spec.replicas = -1; }),
-  onWorkloads('numeric-bounds/liveness-success-threshold', (o) => { const p = container(o).livenessProbe; if (!p) return false; p.successThreshold = 2; }),
-  onWorkloads('numeric-bounds/probe-period-zero-defaulted', (o) => { const p = container(o).readinessProbe; if (!p) return false; p.periodSeconds = 0; }),
-  onWorkloads('numeric-bounds/probe-negative-delay', (o) => { const p = container(o).readinessProbe; if (!p) return false; p.initialDelaySeconds = -5; }),
+  onWorkloads('numeric-bounds/liveness-success-threshold', (o) => { const p = container(o).livenessProbe; if (!p) return false; p.successThreshold = 2; return true; }),
+  onWorkloads('numeric-bounds/probe-period-zero-defaulted', (o) => { const p = container(o).readinessProbe; if (!p) return false; p.periodSeconds = 0; return true; }),
+  onWorkloads('numeric-bounds/probe-negative-delay', (o) => { const p = container(o).readinessProbe; if (!p) return false; p.initialDelaySeconds = -5; return true; }),
   onWorkloads('numeric-bounds/negative-grace-period', (o) => { podSpec(o).terminationGracePeriodSeconds = -1; }),
-  onWorkloads('numeric-bounds/container-port-zero', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].containerPort = 0; }),
-  onWorkloads('numeric-bounds/container-port-too-large', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].containerPort = 70000; }),
+  onWorkloads('numeric-bounds/container-port-zero', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].containerPort = 0; return true; }),
+  onWorkloads('numeric-bounds/container-port-too-large', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].containerPort = 70000; return true; }),
   on(['Deployment'], 'numeric-bounds/deadline-not-above-min-ready', (o) => { o.spec.minReadySeconds = 600; o.spec.progressDeadlineSeconds = 600; }),
   on(['Deployment', 'StatefulSet', 'DaemonSet'], 'numeric-bounds/negative-history-limit', (o) => { o.spec.revisionHistoryLimit = -1; }),
   on(['HorizontalPodAutoscaler'], 'numeric-bounds/max-below-min', (o) => { o.spec.minReplicas = 5; o.spec.maxReplicas = 2; }),
@@ -194,6 +197,7 @@ const MUTATIONS: readonly Mutation[] = [
     const metric = o.spec.metrics?.[0]?.resource?.target;
     if (!metric) return false;
     metric.averageUtilization = 0;
+    return true;
   }),
   on(['PodDisruptionBudget'], 'numeric-bounds/negative-min-available', (o) => { delete o.spec.maxUnavailable; o.spec.minAvailable = -1; }),
   on(['Service'], 'numeric-bounds/port-zero', (o) => { o.spec.ports[0].port = 0; }),
@@ -212,8 +216,8 @@ const MUTATIONS: readonly Mutation[] = [
   on(['Service'], 'required/ports-empty', (o) => { o.spec.ports = []; }),
   on(['PersistentVolumeClaim'], 'required/access-modes', (o) => { delete o.spec.accessModes; }),
   on(['PersistentVolumeClaim'], 'required/storage-request', (o) => { delete o.spec.resources.requests.storage; }),
-  on(['Ingress'], 'required/backend-service-port', (o) => { const backend = o.spec.rules?.[0]?.http?.paths?.[0]?.backend?.service; if (!backend) return false; delete backend.port; }),
-  on(['Ingress'], 'required/path-type', (o) => { const path = o.spec.rules?.[0]?.http?.paths?.[0]; if (!path) return false; delete path.pathType; }),
+  on(['Ingress'], 'required/backend-service-port', (o) => { const backend = o.spec.rules?.[0]?.http?.paths?.[0]?.backend?.service; if (!backend) return false; delete backend.port; return true; }),
+  on(['Ingress'], 'required/path-type', (o) => { const path = o.spec.rules?.[0]?.http?.paths?.[0]; if (!path) return false; delete path.pathType; return true; }),
   on(['NetworkPolicy'], 'required/pod-selector-optional-accepted', (o) => { delete o.spec.podSelector; }),
   on(['HorizontalPodAutoscaler'], 'required/max-replicas', (o) => { delete o.spec.maxReplicas; }),
   on(['PersistentVolume'], 'required/capacity', (o) => { delete o.spec.capacity; }),
@@ -236,19 +240,19 @@ const MUTATIONS: readonly Mutation[] = [
 
   // Enums the schema lacks.
   onWorkloads('enums/image-pull-policy', (o) => { container(o).imagePullPolicy = 'Sometimes'; }),
-  onWorkloads('enums/protocol-lowercase', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].protocol = 'tcp'; }),
+  onWorkloads('enums/protocol-lowercase', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].protocol = 'tcp'; return true; }),
   on(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'], 'enums/restart-policy-never', (o) => { podSpec(o).restartPolicy = 'Never'; }),
   onWorkloads('enums/dns-policy', (o) => { podSpec(o).dnsPolicy = 'Public'; }),
   on(['Service'], 'enums/service-type', (o) => { o.spec.type = 'Internal'; }),
   on(['Service'], 'enums/session-affinity', (o) => { o.spec.sessionAffinity = 'Sticky'; }),
-  on(['Ingress'], 'enums/path-type', (o) => { const path = o.spec.rules?.[0]?.http?.paths?.[0]; if (!path) return false; path.pathType = 'Regex'; }),
+  on(['Ingress'], 'enums/path-type', (o) => { const path = o.spec.rules?.[0]?.http?.paths?.[0]; if (!path) return false; path.pathType = 'Regex'; return true; }),
   on(['Deployment'], 'enums/strategy-type', (o) => { o.spec.strategy = { type: 'BlueGreen' }; }),
   on(['PersistentVolumeClaim'], 'enums/access-mode', (o) => { o.spec.accessModes = ['ReadWriteAll']; }),
   on(['StorageClass'], 'enums/reclaim-policy', (o) => { o.reclaimPolicy = 'Keep'; }),
 
   // Duplicate list-map keys (server-side apply refuses them).
   onWorkloads('duplicates/env-name', (o) => { container(o).env = [...(container(o).env ?? []), { name: 'DUP', value: 'a' }, { name: 'DUP', value: 'b' }]; }),
-  onWorkloads('duplicates/container-port', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports.push({ ...ports[0], name: 'again' }); }),
+  onWorkloads('duplicates/container-port', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports.push({ ...ports[0], name: 'again' }); return true; }),
   onWorkloads('duplicates/container-name', (o) => { podSpec(o).containers.push({ ...container(o) }); }),
   onWorkloads('duplicates/volume-name', (o) => { podSpec(o).volumes = [...(podSpec(o).volumes ?? []), { name: 'dup', emptyDir: {} }, { name: 'dup', emptyDir: {} }]; }),
   on(['Service'], 'duplicates/service-port', (o) => { o.spec.ports.push({ ...o.spec.ports[0], name: 'again' }); }),
@@ -260,8 +264,8 @@ const MUTATIONS: readonly Mutation[] = [
   on(['Namespace', 'Service'], 'sizes/name-over-63', (o) => { o.metadata.name = `n${'a'.repeat(63)}`; }),
 
   // Probe and NetworkPolicy ports.
-  onWorkloads('ports/probe-port-zero', (o) => { const p = container(o).readinessProbe; if (!p?.httpGet && !p?.tcpSocket) return false; (p.httpGet ?? p.tcpSocket).port = 0; }),
-  onWorkloads('ports/probe-port-name-invalid', (o) => { const p = container(o).livenessProbe; if (!p?.httpGet && !p?.tcpSocket) return false; (p.httpGet ?? p.tcpSocket).port = 'http_port'; }),
+  onWorkloads('ports/probe-port-zero', (o) => { const p = container(o).readinessProbe; if (!p?.httpGet && !p?.tcpSocket) return false; (p.httpGet ?? p.tcpSocket).port = 0; return true; }),
+  onWorkloads('ports/probe-port-name-invalid', (o) => { const p = container(o).livenessProbe; if (!p?.httpGet && !p?.tcpSocket) return false; (p.httpGet ?? p.tcpSocket).port = 'http_port'; return true; }),
   on(['NetworkPolicy'], 'ports/named-port-invalid', (o) => networkPolicyPort(o, { protocol: 'TCP', port: 'http_port' })),
 
   // Pod Security (the namespace enforces restricted at v1.36).
@@ -279,7 +283,7 @@ const MUTATIONS: readonly Mutation[] = [
   onWorkloads('pod-security/selinux-custom-type', (o) => { podSecurityContext(o).seLinuxOptions = { type: 'spc_t' }; }),
   onWorkloads('pod-security/proc-mount-unmasked', (o) => { securityContext(o).procMount = 'Unmasked'; podSpec(o).hostUsers = false; }),
   onWorkloads('pod-security/host-path', (o) => { podSpec(o).volumes = [...(podSpec(o).volumes ?? []), { name: 'host', hostPath: { path: '/var/run' } }]; }),
-  onWorkloads('pod-security/host-port', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].hostPort = ports[0].containerPort; }),
+  onWorkloads('pod-security/host-port', (o) => { const ports = container(o).ports; if (!ports?.length) return false; ports[0].hostPort = ports[0].containerPort; return true; }),
   onWorkloads('pod-security/image-volume-accepted', (o) => { podSpec(o).volumes = [...(podSpec(o).volumes ?? []), { name: 'model', image: { reference: 'ghcr.io/example/model:1.0' } }]; }),
   onWorkloads('pod-security/escalation-allowed', (o) => { securityContext(o).allowPrivilegeEscalation = true; }),
   onWorkloads('pod-security/run-as-non-root-false', (o) => { securityContext(o).runAsNonRoot = false; }),
@@ -293,13 +297,13 @@ const MUTATIONS: readonly Mutation[] = [
   on(['HTTPRoute'], 'versions/gateway-v1alpha2-unserved', (o) => { o.apiVersion = 'gateway.networking.k8s.io/v1alpha2'; }),
 
   // Custom resources (Gateway API, Istio): schema and CEL rules.
-  on(['HTTPRoute'], 'crd/path-not-absolute', (o) => { const match = o.spec.rules?.[0]?.matches?.[0]; if (!match?.path) return false; match.path.value = 'api'; }),
-  on(['HTTPRoute'], 'crd/backend-port-missing', (o) => { const ref = o.spec.rules?.[0]?.backendRefs?.[0]; if (!ref) return false; delete ref.port; }),
+  on(['HTTPRoute'], 'crd/path-not-absolute', (o) => { const match = o.spec.rules?.[0]?.matches?.[0]; if (!match?.path) return false; match.path.value = 'api'; return true; }),
+  on(['HTTPRoute'], 'crd/backend-port-missing', (o) => { const ref = o.spec.rules?.[0]?.backendRefs?.[0]; if (!ref) return false; delete ref.port; return true; }),
   on(['HTTPRoute'], 'crd/hostname-invalid', (o) => { o.spec.hostnames = ['Todo_Example']; }),
   on(['HTTPRoute'], 'crd/unknown-field', (o) => { o.spec.rules[0].timeoutz = { request: '10s' }; }),
-  on(['VirtualService'], 'crd/port-not-number', (o) => { const d = o.spec.http?.[0]?.route?.[0]?.destination; if (!d) return false; d.port = { number: 'http' }; }),
+  on(['VirtualService'], 'crd/port-not-number', (o) => { const d = o.spec.http?.[0]?.route?.[0]?.destination; if (!d) return false; d.port = { number: 'http' }; return true; }),
   on(['VirtualService'], 'crd/unknown-field', (o) => { o.spec.http[0].retry = { attempts: 3 }; }),
-  on(['Gateway'], 'crd/server-port-missing', (o) => { if (!o.spec.servers?.length) return false; delete o.spec.servers[0].port; }),
+  on(['Gateway'], 'crd/server-port-missing', (o) => { if (!o.spec.servers?.length) return false; delete o.spec.servers[0].port; return true; }),
 ];
 
 function networkPolicyPeer(policy: Manifest, peer: Manifest): boolean {

@@ -84,6 +84,8 @@ interface GoInstance {
 
 interface GoApi {
   validate(request: string): string;
+  imageReference(image: string): string;
+  kinds(): string;
 }
 
 let loaded: KubeValidator | null | undefined;
@@ -117,6 +119,16 @@ export class KubeValidator {
     if (global.kubeValidator === undefined) throw new Error(`the exact validator in ${dir} did not start`);
     this.api = global.kubeValidator;
     delete global.kubeValidator;
+  }
+
+  /** Why the kubelet would refuse to pull `image` (its own parser: distribution's ParseNormalizedNamed), or undefined. */
+  public imageReferenceProblem(image: string): string | undefined {
+    return this.api.imageReference(image) || undefined;
+  }
+
+  /** The built-in kinds it validates, as `apiVersion/Kind` (e.g. `apps/v1/Deployment`, `v1/Pod`). */
+  public kinds(): string[] {
+    return JSON.parse(this.api.kinds()) as string[];
   }
 
   /** Validates objects (parsed manifests, or YAML documents as strings) as if applied to one cluster. */

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"sort"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -170,4 +171,20 @@ func (namespaceClient) Get(_ context.Context, name string, _ metav1.GetOptions) 
 		return nil, apierrors.NewNotFound(corev1.Resource("namespaces"), name)
 	}
 	return currentCluster.namespace(name), nil
+}
+
+// builtInKinds lists every apiVersion/kind of builtInResources, sorted.
+func builtInKinds() []string {
+	var kinds []string
+	for groupKind, resource := range builtInResources {
+		for _, version := range resource.versions {
+			apiVersion := version
+			if groupKind.Group != "" {
+				apiVersion = groupKind.Group + "/" + version
+			}
+			kinds = append(kinds, apiVersion+"/"+groupKind.Kind)
+		}
+	}
+	sort.Strings(kinds)
+	return kinds
 }

@@ -37,6 +37,11 @@ func main() {
 		}
 		return ""
 	}))
+	// kinds lists the built-in kinds it validates, as "group/version/Kind" (the core group as "v1/Kind").
+	api.Set("kinds", js.FuncOf(func(js.Value, []js.Value) any {
+		out, _ := json.Marshal(builtInKinds())
+		return string(out)
+	}))
 	js.Global().Set("kubeValidator", api)
 	select {}
 }
