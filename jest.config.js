@@ -17,5 +17,5 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!@secretlint/)'],
   testPathIgnorePatterns: ['/node_modules/', ...require('./test/cluster/suites')],
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
-  setupFiles: ['<rootDir>/test/fast-validation.setup.js'],
+  globalSetup: '<rootDir>/test/fast-validation.global-setup.js',
 };
