@@ -9,12 +9,7 @@ module.exports = {
   maxWorkers: 2,
   roots: ['<rootDir>'],
   testMatch: ['<rootDir>/main.test.ts', '<rootDir>/test/**/*.test.ts'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
-    // The secretlint rule set ships as an ES module: Node (20.19+) requires it as it is, jest's module system needs it as CommonJS.
-    '/node_modules/@secretlint/.+\\.js$': ['ts-jest', { isolatedModules: true, diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true } }],
-  },
-  transformIgnorePatterns: ['/node_modules/(?!@secretlint/)'],
+  ...require('./test/jest-transform'),
   testPathIgnorePatterns: ['/node_modules/', ...require('./test/cluster/suites')],
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
   globalSetup: '<rootDir>/test/fast-validation.global-setup.js',

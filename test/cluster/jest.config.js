@@ -12,12 +12,7 @@ module.exports = {
   maxWorkers: 1,
   roots: ['<rootDir>/test'],
   testRegex: suites.map((suite) => `${suite.replace('<rootDir>/', '').replace(/[.]/g, '\\.')}${suite.endsWith('/') ? '.*\\.test\\.ts' : ''}$`),
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
-    // The secretlint rule set ships as an ES module: Node (20.19+) requires it as it is, jest's module system needs it as CommonJS.
-    '/node_modules/@secretlint/.+\\.js$': ['ts-jest', { isolatedModules: true, diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true } }],
-  },
-  transformIgnorePatterns: ['/node_modules/(?!@secretlint/)'],
+  ...require('../jest-transform'),
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
   // The consumer example imports the package by name; here it runs against this checkout's sources.
   moduleNameMapper: { '^cdk8s-fastapi-nextjs(/.*)?$': '<rootDir>/lib$1' },

@@ -1,0 +1,12 @@
+/**
+ * How every jest configuration of the project (npm test, test:cluster, test:node) loads code: ts-jest transpiles
+ * TypeScript; the secretlint rule set ships as an ES module, which Node (20.19+) requires as it is but jest's
+ * module system needs as CommonJS.
+ */
+module.exports = {
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    '/node_modules/@secretlint/.+\\.js$': ['ts-jest', { isolatedModules: true, diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@secretlint/)'],
+};
