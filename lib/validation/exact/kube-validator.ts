@@ -131,9 +131,9 @@ export class KubeValidator {
     return JSON.parse(this.api.kinds()) as string[];
   }
 
-  /** Validates objects (parsed manifests, or YAML documents as strings) as if applied to one cluster. */
+  /** Validates parsed manifest objects as if they were applied, each on its own, to one cluster (one output). */
   public validate(objects: readonly unknown[], cluster: ExactClusterOptions): ExactOutcome[] {
-    const request = { objects: objects.map((object) => (typeof object === 'string' ? JSON.stringify(object) : object)), options: cluster };
+    const request = { objects, options: cluster };
     const response = JSON.parse(this.api.validate(JSON.stringify(request))) as { outcomes?: ExactOutcome[]; error?: string };
     if (response.error !== undefined) throw new Error(`exact validator: ${response.error}`);
     return response.outcomes ?? [];
