@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { FastApiBackend, FastApiBackendProps, ImagePullPolicy, ServiceType } from '../lib';
 import { Manifest, chartWithoutNamespace, exactError, findObject, kinds, mainContainer, synth, testChart, thrownMessage } from './util';
+import { CREDENTIALS } from './credentials';
 
 const IMAGE = 'todo-backend:v1';
 
@@ -550,8 +551,8 @@ describe('FastApiBackend errors (every other check)', () => {
       /^FastApiBackend 'test\/api': config key must be an environment variable name \(letters, digits, "_", not starting with a digit\); got "1BAD"\. Use a name like "LOG_LEVEL"\.$/],
     ['config key that looks like a secret', { config: { DB_PASSWORD: 'hunter2' } },
       /^FastApiBackend 'test\/api': config\["DB_PASSWORD"\] looks like a secret and would be written in plain text to the output; got "<redacted>"\. Create a Secret in the cluster and reference it: secretKeys: { DB_PASSWORD: { secretName: "\.\.\.", key: "DB_PASSWORD" } }; if it is an ordinary setting, list it in plainTextKeys: \["DB_PASSWORD"\]\.$/],
-    ['config value with a password in a URL', { config: { DATABASE_URL: 'postgresql://app:hunter2@db:5432/app' } },
-      /^FastApiBackend 'test\/api': config\["DATABASE_URL"\] holds a URL with an embedded password, which would be written in plain text to the output; got "<redacted>"\. Put the value in a Secret and reference it with secretKeys or secretEnv\.$/],
+    ['config value with a password in a URL', { config: { DATABASE_URL: CREDENTIALS.databaseUrl } },
+      /^FastApiBackend 'test\/api': config\["DATABASE_URL"\] holds a credential \(secretlint rule "database-connection-string"\), which would be written in plain text to the output; got "<redacted>"\. Put the value in a Secret and reference it with secretKeys or secretEnv\.$/],
     ['secretKeys variable name', { secretKeys: { 'bad-name': { secretName: 's', key: 'k' } } }, /^FastApiBackend 'test\/api': secretKeys name must be an environment variable name .*; got "bad-name"\./],
     ['secretKeys secret name', { secretKeys: { TOKEN: { secretName: 'Bad_Secret', key: 'k' } } }, /^FastApiBackend 'test\/api': secretKeys\["TOKEN"\]\.secretName must be a DNS-1123 subdomain .*; got "Bad_Secret"\./],
     ['writablePaths without /', { writablePaths: ['cache'] }, /^FastApiBackend 'test\/api': writablePaths must start with "\/"; got "cache"\. Write it as "\/cache"\.$/],
@@ -579,7 +580,8 @@ describe('FastApiBackend errors (every other check)', () => {
 
   test('secret-looking values never appear in the message', () => {
     expect(thrownMessage(build({ config: { API_TOKEN: 'sk-very-secret' } }))).not.toContain('sk-very-secret');
-    expect(thrownMessage(build({ config: { URL: 'https://u:sk-very-secret@host' } }))).not.toContain('sk-very-secret');
+    expect(thrownMessage(build({ config: { URL: CREDENTIALS.urlWithPassword } }))).not.toContain('s3cret');
+    expect(thrownMessage(build({ config: { PAYMENTS: CREDENTIALS.stripeLiveKey } }))).not.toContain(CREDENTIALS.stripeLiveKey.slice(8));
   });
 
   test('methods called after construction check their input too', () => {
