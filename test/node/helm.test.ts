@@ -95,6 +95,10 @@ describe('values-local.yaml (kind: SQLite, Ingress on todo.localhost)', () => {
     const read = viaIngress('todo.localhost', `/api/todos/${id}`);
     expect({ status: read.status, title: read.status === 200 ? JSON.parse(read.body).title : undefined }).toEqual({ status: 200, title });
   });
+
+  test('helm test: the chart\'s test pod reaches the backend through its Service', () => {
+    expect(helmOk(namespace, ['test', RELEASE, '--timeout', '120s'])).toMatch(/Phase:\s+Succeeded/);
+  });
 });
 
 describe('values-minikube.yaml (PostgreSQL outside the cluster, autoscaled pods, Ingress on todo.local)', () => {
@@ -129,6 +133,10 @@ describe('values-production.yaml (HTTPRoute on the shared Gateway, NetworkPolici
     const created = gateway.curl('/api/todos', ['-H', 'Content-Type: application/json', '-d', JSON.stringify({ title: `helm production ${Date.now()}` })]);
     expect(created.status).toBe(201);
     expect(node.getJson(['networkpolicies', '-n', namespace]).items.length).toBeGreaterThan(0);
+  });
+
+  test('helm test passes behind the default-deny NetworkPolicies', () => {
+    expect(helmOk(namespace, ['test', RELEASE, '--timeout', '120s'])).toMatch(/Phase:\s+Succeeded/);
   });
 });
 
