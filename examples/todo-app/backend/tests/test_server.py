@@ -118,7 +118,7 @@ def test_serves_as_the_app_user_writing_only_its_directories(sandbox: Sandbox) -
         wait_until_ready(base, process)
         assert request(f"{base}/health") == (200, {"status": "ok"})
         assert request(f"{base}/api/todos", "POST", {"title": "from a real server"})[0] == 201
-        assert request(f"{base}/api/todos")[1] == [{"id": 1, "title": "from a real server", "done": False}]
+        assert request(f"{base}/api/todos")[1]["items"] == [{"id": 1, "title": "from a real server", "done": False}]
         with urllib.request.urlopen(f"{base}/metrics", timeout=5) as metrics:
             assert b"http_requests_total" in metrics.read()
     finally:

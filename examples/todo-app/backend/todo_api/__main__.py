@@ -17,9 +17,8 @@ def main() -> None:
         log_config=log_config,
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
-        # Behind an Ingress: trust X-Forwarded-* for the client address in access logs.
-        proxy_headers=True,
-        forwarded_allow_ips="*",
+        # The app reads X-Forwarded-For itself, from FORWARDED_ALLOW_IPS only (rate limits key on the client address).
+        proxy_headers=False,
         server_header=False,
     )
 
