@@ -54,8 +54,8 @@ def create_app(settings: Optional[Settings] = None, chat_transport: Optional[htt
         app.state.engine = engine
         app.state.identity = FileIdentity(sqlite_path(engine))
         app.state.sessions = sessionmaker(engine, expire_on_commit=False)
-        app.state.readiness = Readiness(create_db_engine(settings.database_url, probe=True), app.state.identity,
-                                        settings.ready_timeout_seconds, schema_ready)
+        app.state.readiness = Readiness(settings.database_url, app.state.identity, settings.ready_timeout_seconds, schema_ready,
+                                        reset_connections=engine.dispose)
         app.state.chat = ChatClient(settings, transport=chat_transport)
         log.info("started", extra={"mode": settings.mode.value, "database": engine.url.get_backend_name(), "version": __version__,
                                    "read_only": settings.read_only})
@@ -63,7 +63,6 @@ def create_app(settings: Optional[Settings] = None, chat_transport: Optional[htt
         log.info("shutting down")
         await app.state.chat.close()
         app.state.readiness.close()
-        app.state.readiness.engine.dispose()
         engine.dispose()
 
     app = FastAPIOffline(

@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     # A model server that does not accept the connection by then is down: 502 at once, not after the whole timeout.
     model_connect_timeout_seconds: float = Field(default=3.0, gt=0)
     # Chats waiting on the model at once, per process; more get 503 with Retry-After after model_queue_seconds.
-    model_max_concurrency: int = Field(default=8, ge=1)
+    model_max_concurrency: int = Field(default=16, ge=1)
     model_queue_seconds: float = Field(default=2.0, ge=0)
     openai_api_key: Optional[SecretStr] = None
     log_level: str = "info"

@@ -1,5 +1,6 @@
 """Database engine and schema: SQLite from a file path URL or PostgreSQL from a URL."""
 
+import contextlib
 import os
 import sqlite3
 from datetime import datetime, timezone
@@ -53,14 +54,15 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def create_db_engine(database_url: str, *, probe: bool = False) -> Engine:
-    """The app's engine; `probe=True` gives one without a pool, for the readiness check, with short timeouts."""
+def create_db_engine(database_url: str, *, probe_timeout_seconds: Optional[float] = None) -> Engine:
+    """The app's engine; with `probe_timeout_seconds`, one without a pool whose waits end by then (the readiness check)."""
     url = make_url(normalize_url(database_url))
     if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, probe)
+        return _sqlite_engine(url, probe_timeout_seconds)
     if url.get_backend_name() == "postgresql":
-        if probe:
-            return create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 2})
+        if probe_timeout_seconds is not None:
+            # libpq counts whole seconds and treats 1 as 2.
+            return create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": max(2, int(probe_timeout_seconds))})
         return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=10, connect_args={"connect_timeout": 5})
     raise ValueError(f"DATABASE_URL must be sqlite:////absolute/path.sqlite3 or postgresql://...; got the scheme {url.drivername!r}")
 
@@ -72,7 +74,7 @@ def sqlite_path(engine: Engine) -> Optional[Path]:
     return Path(unquote(engine.url.database.removeprefix("file:")))
 
 
-def _sqlite_engine(url: URL, probe: bool) -> Engine:
+def _sqlite_engine(url: URL, probe_timeout_seconds: Optional[float]) -> Engine:
     database = url.database
     if not database or database == ":memory:" or not Path(database).is_absolute():
         raise ValueError(f"DATABASE_URL must name an absolute SQLite file path, e.g. sqlite:////data/db.sqlite3; got {database!r}")
@@ -80,11 +82,14 @@ def _sqlite_engine(url: URL, probe: bool) -> Engine:
     # The directory lies on the volume (SqlitePersistence's init container creates it); create it when missing.
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        sqlite3.connect(path).close()
+        # Unless the directory is not writable: then the app starts anyway and /ready says why it cannot work.
+        with contextlib.suppress(sqlite3.Error):
+            sqlite3.connect(path).close()
     # mode=rw: a connection never creates the file. Were the file deleted under a running app, a new connection
     # would otherwise start an empty database beside the deleted one and acknowledge writes nobody will see again.
     uri = url.set(database=f"file:{quote(str(path))}", query={"mode": "rw", "uri": "true"})
-    busy_ms = 1500 if probe else 5000
+    probe = probe_timeout_seconds is not None
+    busy_ms = int(probe_timeout_seconds * 1000) if probe else 5000
     engine = create_engine(uri, connect_args={"check_same_thread": False, "timeout": busy_ms / 1000},
                            **({"poolclass": NullPool} if probe else {}))
 
@@ -97,6 +102,13 @@ def _sqlite_engine(url: URL, probe: bool) -> Engine:
         # FULL: a commit is on disk before the 201 (WAL's default NORMAL can lose the last commits on power loss).
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
+
+    @event.listens_for(engine, "handle_error")
+    def _drop_read_only_connections(context):
+        # A connection opened while the file or volume was read-only stays read-only, and keeps SQLite's WAL index
+        # read-only for every connection of the process: treated as broken, the pool replaces all of them.
+        if getattr(context.original_exception, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY:
+            context.is_disconnect = True
 
     return engine
 
@@ -139,11 +151,11 @@ def check_connection(engine: Engine) -> None:
         connection.execute(text("SELECT 1"))
 
 
-def check_write(connection: Connection) -> None:
+def check_write(connection: Connection, timeout_seconds: float) -> None:
     """Commits a write to the readiness row; raises when the database cannot take one (full, read-only, locked)."""
     with connection.begin():
         if connection.dialect.name == "postgresql":
-            connection.execute(text("SET LOCAL statement_timeout = 2000"))
+            connection.execute(text(f"SET LOCAL statement_timeout = {int(timeout_seconds * 1000)}"))
         insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
         statement = insert(ReadinessCheck).values(id=1, checked_at=datetime.now(timezone.utc))
         connection.execute(statement.on_conflict_do_update(index_elements=[ReadinessCheck.id], set_={"checked_at": statement.excluded.checked_at}))

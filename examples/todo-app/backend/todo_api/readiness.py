@@ -3,12 +3,12 @@
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Optional
+from typing import Callable, Optional
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from .db import DatabaseFileGone, FileIdentity, check_write, create_schema
+from .db import DatabaseFileGone, FileIdentity, check_write, create_db_engine, create_schema
 
 log = logging.getLogger("todo_api")
 
@@ -35,11 +35,16 @@ class Readiness:
     and probes that arrive meanwhile wait for its result instead of piling up.
     """
 
-    def __init__(self, probe_engine: Engine, identity: FileIdentity, timeout_seconds: float, schema_ready: bool) -> None:
-        self.engine = probe_engine
+    def __init__(self, database_url: str, identity: FileIdentity, timeout_seconds: float, schema_ready: bool,
+                 reset_connections: Callable[[], None]) -> None:
+        # The database's own waits (busy lock, statement, connect) end before the answer is due, so a check that
+        # timed out does not linger and hand its stale failure to the next probe.
+        self.database_timeout_seconds = timeout_seconds * 0.75
+        self.engine = create_db_engine(database_url, probe_timeout_seconds=self.database_timeout_seconds)
         self.identity = identity
         self.timeout_seconds = timeout_seconds
         self.schema_ready = schema_ready
+        self.reset_connections = reset_connections
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness")
         self._running: Optional[asyncio.Future] = None
         self._last_failure: Optional[str] = None
@@ -47,6 +52,8 @@ class Readiness:
     async def check(self) -> None:
         """Raises NotReady, and logs why, when the database cannot take a write within the timeout."""
         if self._running is None or self._running.done():
+            if self._last_failure is not None:
+                self.reset_connections()  # what the app opened since, e.g. to read a read-only file, goes too
             self._running = asyncio.get_running_loop().run_in_executor(self._executor, self._check_write)
         try:
             await asyncio.wait_for(asyncio.shield(self._running), timeout=self.timeout_seconds)
@@ -62,6 +69,9 @@ class Readiness:
     def _failed(self, error: NotReady) -> None:
         self._last_failure = str(error)
         log.warning("not ready: %s", error, extra={"database": error.kind})
+        # A connection opened while the database was read-only stays read-only (SQLite also shares its WAL index
+        # between the connections of a process): the app's pool opens new ones, now and when the database is back.
+        self.reset_connections()
         raise error
 
     def _check_write(self) -> None:
@@ -79,10 +89,11 @@ class Readiness:
                     create_schema(connection)
                     connection.commit()
                     self.schema_ready = True
-                check_write(connection)
+                check_write(connection, self.database_timeout_seconds)
             except SQLAlchemyError as error:
                 raise NotReady("not writable", f"the database cannot take a write: {describe(error)}") from None
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self.engine.dispose()
 
