@@ -1,3 +1,5 @@
+import threading
+
 from fastapi.testclient import TestClient
 
 from todo_api.app import create_app
@@ -60,3 +62,21 @@ def test_data_survives_a_restart(settings: Settings) -> None:
         first.post("/api/todos", json={"title": "persist me"})
     with TestClient(create_app(settings)) as second:
         assert [todo["title"] for todo in second.get("/api/todos").json()["items"]] == ["persist me"]
+
+
+def test_concurrent_updates_all_succeed(client: TestClient) -> None:
+    """Each update reads, then writes, while others do the same (on SQLite, in turns: WriteTurn)."""
+    todos = [client.post("/api/todos", json={"title": f"t{n}"}).json() for n in range(8)]
+    statuses: list[int] = []
+
+    def toggle(todo: dict) -> None:
+        for done in (True, False, True):
+            statuses.append(client.patch(f"/api/todos/{todo['id']}", json={"done": done}).status_code)
+
+    threads = [threading.Thread(target=toggle, args=(todo,)) for todo in todos * 4]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [200] * len(threads) * 3
+    assert all(todo["done"] for todo in client.get("/api/todos").json()["items"])

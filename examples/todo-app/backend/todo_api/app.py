@@ -2,7 +2,7 @@
 
 import logging
 from contextlib import asynccontextmanager
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, AsyncIterator, Iterator, Optional
 
 import httpx
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, Response, status
@@ -18,13 +18,17 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from . import __version__
 from .chat import ChatClient, ModelServerBusy, ModelServerError, ModelServerTimeout
 from .config import Rate, Settings
-from .db import ID_MAX, FileIdentity, Todo, create_db_engine, create_schema, sqlite_path
+from .db import ID_MAX, FileIdentity, Todo, WriteTurn, create_db_engine, create_schema, sqlite_path
 from .errors import install_error_handlers
 from .limits import BodySizeLimit, RateLimiter, retry_after
 from .readiness import NotReady, Readiness, describe
 from .schemas import PAGE_DEFAULT, PAGE_MAX, ChatRequest, ChatResponse, Error, TodoCreate, TodoOut, TodoPage, TodoUpdate
 
 log = logging.getLogger("todo_api")
+
+# A write that cannot start by then is answered 503: the database is held by something else (the log says what).
+# Beyond what queueing at 64 concurrent writes takes on a busy machine, below ingress-nginx's 60 s proxy timeout.
+WRITE_QUEUE_SECONDS = 30
 
 TodoId = Annotated[int, Path(ge=1, le=ID_MAX, description="A todo's id (1 to 2^31-1)")]
 
@@ -52,10 +56,11 @@ def create_app(settings: Optional[Settings] = None, chat_transport: Optional[htt
             # Start anyway: /ready reports the database until it is reachable, and creates the schema then.
             log.error("database not reachable at start: %s", describe(error))
         app.state.engine = engine
+        app.state.write_turn = WriteTurn.for_engine(engine)
         app.state.identity = FileIdentity(sqlite_path(engine))
         app.state.sessions = sessionmaker(engine, expire_on_commit=False)
-        app.state.readiness = Readiness(settings.database_url, app.state.identity, settings.ready_timeout_seconds, schema_ready,
-                                        reset_connections=engine.dispose)
+        app.state.readiness = Readiness(settings.database_url, app.state.identity, settings.ready_timeout_seconds,
+                                        schema_ready, reset_connections=engine.dispose)
         app.state.chat = ChatClient(settings, transport=chat_transport)
         log.info("started", extra={"mode": settings.mode.value, "database": engine.url.get_backend_name(), "version": __version__,
                                    "read_only": settings.read_only})
@@ -105,6 +110,13 @@ def create_app(settings: Optional[Settings] = None, chat_transport: Optional[htt
         with request.app.state.sessions() as db:
             yield db
 
+    async def write_turn(request: Request) -> AsyncIterator[None]:
+        """With SQLite, one writing request at a time (WriteTurn); waiting holds no worker thread."""
+        async with request.app.state.write_turn.take(WRITE_QUEUE_SECONDS):
+            yield
+
+    writes = [may_write, Depends(write_turn)]
+
     def get_todo(todo_id: int, db: Session) -> Todo:
         todo = db.get(Todo, todo_id)
         if todo is None:
@@ -136,7 +148,7 @@ def create_app(settings: Optional[Settings] = None, chat_transport: Optional[htt
         items = db.scalars(select(Todo).order_by(Todo.id).limit(limit).offset(offset))
         return TodoPage(items=[TodoOut.model_validate(todo) for todo in items], total=total, limit=limit, offset=offset)
 
-    @app.post("/api/todos", response_model=TodoOut, status_code=status.HTTP_201_CREATED, tags=["todos"], dependencies=[may_write],
+    @app.post("/api/todos", response_model=TodoOut, status_code=status.HTTP_201_CREATED, tags=["todos"], dependencies=writes,
               responses=ERRORS)
     def create_todo(body: TodoCreate, db: Annotated[Session, Depends(session)]) -> Todo:
         todo = Todo(title=body.title, done=False)
@@ -149,7 +161,7 @@ def create_app(settings: Optional[Settings] = None, chat_transport: Optional[htt
     def read_todo(todo_id: TodoId, db: Annotated[Session, Depends(session)]) -> Todo:
         return get_todo(todo_id, db)
 
-    @app.patch("/api/todos/{todo_id}", response_model=TodoOut, tags=["todos"], dependencies=[may_write], responses=ERRORS)
+    @app.patch("/api/todos/{todo_id}", response_model=TodoOut, tags=["todos"], dependencies=writes, responses=ERRORS)
     def update_todo(todo_id: TodoId, body: TodoUpdate, db: Annotated[Session, Depends(session)]) -> Todo:
         todo = get_todo(todo_id, db)
         if body.title is not None:
@@ -159,7 +171,7 @@ def create_app(settings: Optional[Settings] = None, chat_transport: Optional[htt
         db.commit()
         return todo
 
-    @app.delete("/api/todos/{todo_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["todos"], dependencies=[may_write],
+    @app.delete("/api/todos/{todo_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["todos"], dependencies=writes,
                 responses=ERRORS)
     def delete_todo(todo_id: TodoId, db: Annotated[Session, Depends(session)]) -> Response:
         db.delete(get_todo(todo_id, db))

@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
-from .db import DatabaseFileGone
+from .db import DatabaseBusy, DatabaseFileGone
 from .readiness import describe
 
 log = logging.getLogger("todo_api")
@@ -28,6 +28,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     async def database_unavailable(_request: Request, error: OperationalError) -> JSONResponse:
         log.error("database unavailable: %s", describe(error))
+        return JSONResponse(DATABASE_UNAVAILABLE, status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
+
+    @app.exception_handler(DatabaseBusy)
+    async def database_busy(_request: Request, error: DatabaseBusy) -> JSONResponse:
+        log.error("database unavailable: %s", error)
         return JSONResponse(DATABASE_UNAVAILABLE, status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
 
     @app.exception_handler(DatabaseFileGone)

@@ -51,6 +51,8 @@ class Readiness:
 
     async def check(self) -> None:
         """Raises NotReady, and logs why, when the database cannot take a write within the timeout."""
+        # Not in the app's queue of writes (WriteTurn): a busy pod is still ready. Its write competes with the one
+        # write under way at most, and waits for it inside SQLite (busy_timeout).
         if self._running is None or self._running.done():
             if self._last_failure is not None:
                 self.reset_connections()  # what the app opened since, e.g. to read a read-only file, goes too
