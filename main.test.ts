@@ -339,6 +339,27 @@ describe('production', () => {
   test('uses the real model server', () => {
     expect(findObject(objects(), 'ConfigMap', 'todo-backend-config').data).toMatchObject({ MODE: 'real', MODEL_SERVER_URL: 'https://api.openai.com/v1' });
   });
+
+  // The app has no user accounts: an internet-facing release takes no writes until someone says who may.
+  test('refuses writes (READ_ONLY) until TODO_WRITE_ACCESS says who may write; the laptop environments take them', () => {
+    const configOf = (environment: string, env: NodeJS.ProcessEnv = {}) =>
+      findObject(Testing.synth(buildApp(optionsFromEnv({ TODO_ENV: environment, ...env })).charts[0]) as Manifest[], 'ConfigMap', 'todo-backend-config').data;
+    expect(configOf('production')).toMatchObject({ READ_ONLY: 'true' });
+    expect(configOf('production', { TODO_WRITE_ACCESS: 'authenticated' })).not.toHaveProperty('READ_ONLY');
+    expect(configOf('production', { TODO_WRITE_ACCESS: 'anonymous' })).not.toHaveProperty('READ_ONLY');
+    expect(configOf('local', { TODO_WRITE_ACCESS: 'read-only' })).toMatchObject({ READ_ONLY: 'true' });
+    for (const environment of ['local', 'local-istio', 'minikube']) expect(configOf(environment)).not.toHaveProperty('READ_ONLY');
+  });
+
+  test('each pod waits 5 s in a preStop hook before SIGTERM, and drains within the grace period', () => {
+    for (const name of ['todo-backend', 'todo-frontend']) {
+      const pod = deployment('production', name).spec.template.spec;
+      expect(mainContainer(deployment('production', name)).lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+      // 5 s + the backend's 20 s drain (SHUTDOWN_TIMEOUT_SECONDS) fit in the default 30 s.
+      expect(pod.terminationGracePeriodSeconds ?? 30).toBeGreaterThanOrEqual(5 + 20);
+    }
+    for (const environment of ['local', 'local-istio', 'minikube']) expect(mainContainer(deployment(environment, 'todo-backend')).lifecycle).toBeUndefined();
+  });
 });
 
 describe('a deliberately broken construct', () => {
@@ -416,6 +437,8 @@ describe('app wiring', () => {
     ['a model server URL that is not a URL', { TODO_AI_MODE: 'real', MODEL_SERVER_URL: 'model:8080' }, /^Environment 'local': TODO_AI_MODE=real needs MODEL_SERVER_URL, .*; got "model:8080"\./],
     ['a model server URL in mock mode', { MODEL_SERVER_URL: 'http://model:8080' }, /^Environment 'local': MODEL_SERVER_URL is only used with TODO_AI_MODE=real; got "http:\/\/model:8080" in mock mode\./],
     ['a malformed image tag', { IMAGE_TAG: 'v1 beta' }, /^Environment 'local': imageTag must be a Docker tag/],
+    ['an unknown write access', { TODO_ENV: 'production', TODO_WRITE_ACCESS: 'everyone' },
+      /^Environment 'production': TODO_WRITE_ACCESS must be one of anonymous, authenticated, read-only; got "everyone"\. The app has no user accounts/],
   ])('refuses %s', (_, env, message) => {
     expect(() => buildApp(optionsFromEnv(env))).toThrow(message);
   });

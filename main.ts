@@ -22,11 +22,23 @@ export type DatabaseSettings =
  */
 export type AiMode = 'dummy' | 'real';
 
+/**
+ * Who may change data through the routes: the todo app has no user accounts (docs/container-contract.md,
+ * "Authentication").
+ * - `anonymous`: anyone who reaches the routes, on purpose (a laptop cluster, a demo).
+ * - `authenticated`: an authenticating proxy or Gateway policy in front of the routes admits signed-in users
+ *   only; the app takes their writes.
+ * - `read-only`: the backend refuses every write and chat with 403 (`READ_ONLY=true`).
+ */
+export type WriteAccess = 'anonymous' | 'authenticated' | 'read-only';
+const WRITE_ACCESS: WriteAccess[] = ['anonymous', 'authenticated', 'read-only'];
+
 /** How one workload scales. */
 export type ScalingSettings = { readonly replicas: number } | { readonly autoscaling: AutoscalingOptions };
 
 /** Per-workload choices, spread into the construct's props. */
-export type WorkloadSettings = ScalingSettings & Pick<WebWorkloadProps, 'resources' | 'imagePullPolicy' | 'serviceType' | 'servicePort' | 'topologySpreadConstraints'>;
+export type WorkloadSettings = ScalingSettings
+  & Pick<WebWorkloadProps, 'resources' | 'imagePullPolicy' | 'serviceType' | 'servicePort' | 'topologySpreadConstraints' | 'preStopDelaySeconds'>;
 
 /** Everything that differs between environments. */
 export interface EnvironmentSettings {
@@ -50,6 +62,8 @@ export interface EnvironmentSettings {
   readonly backendMode: AiMode;
   /** `MODEL_SERVER_URL`, with mode `real`. MODEL_SERVER_URL replaces it. */
   readonly modelServerUrl?: string;
+  /** Who may change data through the routes. TODO_WRITE_ACCESS replaces it. */
+  readonly writeAccess: WriteAccess;
   /** Whether the pods start before the app Secret exists (local clusters in dummy mode need none). */
   readonly secretOptional: boolean;
   readonly backend: WorkloadSettings & Pick<FastApiBackendProps, 'logLevel'>;
@@ -87,6 +101,8 @@ export const PART_OF = 'todo';
 const laptopDefaults = {
   exposeApiDocs: true,
   backendMode: 'dummy',
+  // A cluster on this machine: whoever reaches it may write.
+  writeAccess: 'anonymous',
   disruptionBudgets: false,
   networkPolicies: false,
   pinnedImages: false,
@@ -147,14 +163,20 @@ export const ENVIRONMENTS: Record<string, EnvironmentSettings> = {
     database: { kind: 'external' },
     backendMode: 'real',
     modelServerUrl: 'https://api.openai.com/v1',
+    // Internet-facing without user accounts: no writes (and no paid chat) until TODO_WRITE_ACCESS says who may.
+    writeAccess: 'read-only',
     secretOptional: false,
+    // preStop: the pod keeps serving while the Gateway and the endpoints stop sending it traffic, then drains
+    // (the backend's SHUTDOWN_TIMEOUT_SECONDS, 20 s); 5 + 20 stays within the 30 s grace period.
     backend: {
       autoscaling: { minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 80 },
       resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '256Mi', limit: '1Gi' } },
+      preStopDelaySeconds: 5,
     },
     frontend: {
       autoscaling: { minReplicas: 2, maxReplicas: 10, targetCpuUtilization: 80 },
       resources: { cpu: { request: '100m', limit: '500m' }, memory: { request: '128Mi', limit: '512Mi' } },
+      preStopDelaySeconds: 5,
     },
     disruptionBudgets: true,
     networkPolicies: true,
@@ -183,6 +205,8 @@ export interface TodoChartOptions {
   readonly aiMode?: AiMode;
   /** Replaces the environment's model server URL (MODEL_SERVER_URL); needs mode `real`. @default - the environment's modelServerUrl */
   readonly modelServerUrl?: string;
+  /** Replaces the environment's write access (TODO_WRITE_ACCESS). @default - the environment's writeAccess */
+  readonly writeAccess?: WriteAccess;
 }
 
 /** An image reference in parts, as Helm charts spell it. */
@@ -213,6 +237,7 @@ export class TodoChart extends Chart {
     checkImageTag(settings, imageTag);
     checkImageRegistry(options.imageRegistry);
     const ai = resolveAiSettings(settings, options);
+    const readOnly = resolveWriteAccess(settings, options) === 'read-only';
     const tagOf = (parts: ImageParts = {}) => {
       if (parts.tag !== undefined) checkImageTag(settings, parts.tag);
       return parts.tag ?? imageTag;
@@ -243,7 +268,11 @@ export class TodoChart extends Chart {
       ...settings.backend,
       version: tagOf(options.backendImage),
       image: image('todo-backend', options.backendImage),
-      config: ai.modelServerUrl === undefined ? { MODE: ai.mode } : { MODE: ai.mode, MODEL_SERVER_URL: ai.modelServerUrl },
+      config: {
+        MODE: ai.mode,
+        ...(ai.modelServerUrl !== undefined && { MODEL_SERVER_URL: ai.modelServerUrl }),
+        ...(readOnly && { READ_ONLY: 'true' }),
+      },
       secretEnv,
       disruptionBudget: settings.disruptionBudgets ? { maxUnavailable: 1 } : undefined,
     });
@@ -323,6 +352,17 @@ function resolveAiSettings(settings: EnvironmentSettings, options: TodoChartOpti
   return { mode, modelServerUrl };
 }
 
+/** Who may write: the synth setting over the environment's. */
+function resolveWriteAccess(settings: EnvironmentSettings, options: TodoChartOptions): WriteAccess {
+  const access = options.writeAccess ?? settings.writeAccess;
+  if (!WRITE_ACCESS.includes(access)) {
+    throw new Error(`Environment '${settings.name}': TODO_WRITE_ACCESS must be one of ${WRITE_ACCESS.join(', ')}; got "${access}". `
+      + 'The app has no user accounts: use "authenticated" once a sign-in proxy is in front of the routes (docs/container-contract.md, '
+      + '"Authentication"), "anonymous" to let anyone write on purpose, or leave it unset.');
+  }
+  return access;
+}
+
 function checkImageRegistry(registry: string | undefined): void {
   if (registry === undefined) return;
   const problem = registryPrefixProblem(registry.replace(/\/+$/, ''));
@@ -369,8 +409,9 @@ export function selectEnvironments(names: string[]): EnvironmentSettings[] {
 }
 
 /**
- * Reads TODO_ENV, IMAGE_TAG, IMAGE_REGISTRY, TODO_HOST, TODO_AI_MODE (`mock`, the default, or `real`) and
- * MODEL_SERVER_URL (with `real`; e.g. the minikube environment calling a model server in the cluster).
+ * Reads TODO_ENV, IMAGE_TAG, IMAGE_REGISTRY, TODO_HOST, TODO_AI_MODE (`mock`, the default, or `real`),
+ * MODEL_SERVER_URL (with `real`; e.g. the minikube environment calling a model server in the cluster) and
+ * TODO_WRITE_ACCESS (`anonymous`, `authenticated` or `read-only`; see {@link WriteAccess}).
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): BuildOptions {
   const nonEmpty = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
@@ -378,6 +419,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): BuildOptions {
   return {
     aiMode: aiMode === undefined ? undefined : (aiMode === 'mock' ? 'dummy' : aiMode) as AiMode,
     modelServerUrl: nonEmpty(env.MODEL_SERVER_URL),
+    writeAccess: nonEmpty(env.TODO_WRITE_ACCESS)?.toLowerCase() as WriteAccess | undefined,
     environments: nonEmpty(env.TODO_ENV)?.split(',').map((name) => name.trim()).filter((name) => name !== ''),
     imageTag: nonEmpty(env.IMAGE_TAG),
     imageRegistry: nonEmpty(env.IMAGE_REGISTRY),
@@ -462,6 +504,10 @@ export function todoHelmValues(): HelmValueTree {
         description: `Spread the ${name} pods across nodes (kubernetes.io/hostname, ScheduleAnyway) once more than one can run; the environments with more than one pod turn it on`,
       }),
     },
+    preStop: {
+      enabled: HelmValue.boolean({ default: false, description: `A preStop hook: the ${name} keeps serving while the routes stop sending it traffic, then gets SIGTERM` }),
+      delaySeconds: HelmValue.integer({ default: 5, minimum: 1, maximum: 25, description: 'How long the preStop hook waits (within the 30 s grace period)' }),
+    },
   });
   return {
     existingSecret: HelmValue.string({ default: APP_SECRET_NAME, pattern: dnsSubdomain, maxLength: 253, description: 'The Secret you create in the namespace (DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET)' }),
@@ -472,6 +518,7 @@ export function todoHelmValues(): HelmValueTree {
         LOG_LEVEL: HelmValue.string({ default: 'info', enum: ['debug', 'info', 'warning', 'error', 'critical'], description: 'Backend log level; a change rolls the pods' }),
         MODE: HelmValue.choice({ default: 'dummy', values: ['dummy', 'real'] satisfies AiMode[], description: 'dummy: canned AI answers; real: calls MODEL_SERVER_URL' }),
         MODEL_SERVER_URL: HelmValue.string({ default: '', optional: true, pattern: '^https?://', probe: 'url', description: 'The model server, required with MODE real' }),
+        READ_ONLY: HelmValue.boolean({ default: false, description: 'Refuse every write and chat (403): the app has no user accounts, so set it unless a sign-in proxy is in front' }),
       },
     },
     frontend: workload('frontend', ['50m', '200m'], ['128Mi', '256Mi'], 3000),
@@ -526,7 +573,9 @@ export function todoHelmValues(): HelmValueTree {
 export interface TodoHelmValues {
   readonly existingSecret: string;
   readonly secretOptional: boolean;
-  readonly backend: TodoHelmWorkloadValues & { readonly config: { readonly LOG_LEVEL: string; readonly MODE: string; readonly MODEL_SERVER_URL: string } };
+  readonly backend: TodoHelmWorkloadValues & {
+    readonly config: { readonly LOG_LEVEL: string; readonly MODE: string; readonly MODEL_SERVER_URL: string; readonly READ_ONLY: boolean };
+  };
   readonly frontend: TodoHelmWorkloadValues;
   readonly pdb: { readonly create: boolean };
   readonly networkPolicy: { readonly enabled: boolean };
@@ -554,6 +603,7 @@ export interface TodoHelmWorkloadValues {
   readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu: string; readonly memory: string } };
   readonly service: { readonly type: string; readonly port: number };
   readonly topologySpread: { readonly enabled: boolean };
+  readonly preStop: { readonly enabled: boolean; readonly delaySeconds: number };
 }
 
 const unlessEmpty = (value: string) => (value === '' ? undefined : value);
@@ -570,6 +620,7 @@ function workloadSettings(values: TodoHelmWorkloadValues): WorkloadSettings {
     servicePort: values.service.port,
     // Enabled: the construct's default spread (it applies once more than one pod can run); disabled: none.
     topologySpreadConstraints: values.topologySpread.enabled ? undefined : [],
+    preStopDelaySeconds: values.preStop.enabled ? values.preStop.delaySeconds : undefined,
   };
 }
 
@@ -605,6 +656,7 @@ export function todoChartFromHelmValues(app: App, values: TodoHelmValues, namesp
     } : { kind: 'external' },
     backendMode: values.backend.config.MODE as AiMode,
     modelServerUrl: unlessEmpty(values.backend.config.MODEL_SERVER_URL),
+    writeAccess: values.backend.config.READ_ONLY ? 'read-only' : 'anonymous',
     secretOptional: values.secretOptional,
     secretName: values.existingSecret,
     backend: { ...workloadSettings(values.backend), logLevel: values.backend.config.LOG_LEVEL },
@@ -639,6 +691,9 @@ export function helmValuesOf(settings: EnvironmentSettings, defaults: TodoHelmVa
       resources: container.resources,
       service: { type: built.service.toJson().spec.type, port: built.servicePort },
       topologySpread: { enabled: built.deployment.toJson().spec.template.spec.topologySpreadConstraints !== undefined },
+      preStop: container.lifecycle?.preStop
+        ? { enabled: true, delaySeconds: Number(container.lifecycle.preStop.exec.command[1]) }
+        : base.preStop,
     };
   };
   const config = chart.backend.configMap.toJson().data;
@@ -649,7 +704,7 @@ export function helmValuesOf(settings: EnvironmentSettings, defaults: TodoHelmVa
   return {
     existingSecret: settings.secretName ?? APP_SECRET_NAME,
     secretOptional: settings.secretOptional,
-    backend: { ...workload(chart.backend, settings.backend, defaults.backend), config: { LOG_LEVEL: config.LOG_LEVEL, MODE: config.MODE, MODEL_SERVER_URL: config.MODEL_SERVER_URL ?? '' } },
+    backend: { ...workload(chart.backend, settings.backend, defaults.backend), config: { LOG_LEVEL: config.LOG_LEVEL, MODE: config.MODE, MODEL_SERVER_URL: config.MODEL_SERVER_URL ?? '', READ_ONLY: config.READ_ONLY === 'true' } },
     frontend: workload(chart.frontend, settings.frontend, defaults.frontend),
     pdb: { create: settings.disruptionBudgets },
     networkPolicy: { enabled: settings.networkPolicies },
