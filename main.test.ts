@@ -154,7 +154,8 @@ describe('every environment', () => {
     const config = findObject(output(environment), 'ConfigMap', 'todo-frontend-config').data;
     expect(config.BACKEND_URL).toBe(`http://todo-backend.${ENVIRONMENTS[environment].namespace}.svc.cluster.local:8000`);
     expect(config.NEXT_PUBLIC_API_URL).toBe('/api');
-    expect(config.HOSTNAME).toBe('0.0.0.0');
+    // Every address of both families: IPv6-only and dual-stack clusters route to the pod's IPv6 address.
+    expect(config.HOSTNAME).toBe('::');
   });
 });
 

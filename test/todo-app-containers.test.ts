@@ -232,10 +232,10 @@ describe('frontend image against NextFrontend', () => {
     }
   });
 
-  test('static: user, port and health check; nginx listens on the container port', () => {
+  test('static: user, port and health check; nginx listens on the container port, IPv4 and IPv6', () => {
     expectImageMatches(stage(NextFrontendMode.STATIC), DEFAULTS.static);
     const listens = [...read(APP, 'frontend', 'nginx', 'default.conf').matchAll(/^\s*listen\s+([^;]+);/gm)].map((m) => m[1]);
-    expect(listens).toEqual([String(DEFAULTS.static.port)]);
+    expect(listens).toEqual([String(DEFAULTS.static.port), `[::]:${DEFAULTS.static.port}`]);
   });
 
   test('the build inlines the construct default of NEXT_PUBLIC_API_URL', () => {
