@@ -7,9 +7,9 @@ wait on a model server that never answers (each one that ends is replaced) and a
 /health every 20 ms and /ready every 500 ms, each on a new connection like the kubelet. Then every acknowledged
 write is read back, and again after the server is killed with SIGKILL and started anew.
 
-Prints throughput, p50/p99 latency, 5xx and lost writes per concurrency, and /health and /ready latency. Exits 1
-when a write was lost or answered 5xx, or a probe failed; with --strict also when /health p99 is 100 ms or more
-(a timing goal: not asserted by default, as the machine may be shared). Rate limits are off in the server under
+Prints throughput, p50/p99 latency, 5xx, unanswered and lost writes per concurrency, and /health and /ready
+latency. Exits 1 when a write was lost, answered 5xx or not at all, or a probe failed; with --strict also when
+/health p99 is 100 ms or more (a timing goal: not asserted by default, as the machine may be shared). Rate limits are off in the server under
 test (one client address sends everything); every wait is bounded.
 """
 
@@ -175,13 +175,18 @@ class Level:
     latencies_ms: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     acknowledged: dict[int, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
     lost: int = 0
     started: float = 0.0
     ended: float = 0.0
 
     @property
     def server_errors(self) -> int:
-        return sum(count for status, count in self.statuses.items() if status >= 500 or status == 0)
+        return sum(count for status, count in self.statuses.items() if status >= 500)
+
+    @property
+    def unanswered(self) -> int:
+        return self.statuses.get(0, 0)
 
 
 async def write_level(base: str, level: Level) -> None:
@@ -195,8 +200,9 @@ async def write_level(base: str, level: Level) -> None:
                 try:
                     response = await client.post("/api/todos", json={"title": title})
                     status = response.status_code
-                except httpx.HTTPError:
+                except httpx.HTTPError as error:
                     status = 0
+                    level.errors.append(f"{type(error).__name__}: {error}")
                 level.latencies_ms.append((time.perf_counter() - started) * 1000)
                 level.statuses[status] = level.statuses.get(status, 0) + 1
                 if status == 201:
@@ -294,7 +300,7 @@ def main() -> int:
 def report(levels: list[Level], samples: list[tuple], chat_statuses: dict[int, int], hanging_at_start: int, expected_hanging: int,
            lost_after_kill: int, strict: bool) -> int:
     print()
-    print(f"{'concurrency':>11} {'writes':>6} {'writes/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'5xx':>4} {'lost':>4}"
+    print(f"{'concurrency':>11} {'writes':>6} {'writes/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'5xx':>4} {'none':>4} {'lost':>4}"
           f" | {'/health p50':>11} {'p99':>6} {'max':>6} {'fail':>4} | {'/ready p99':>10} {'fail':>4}")
     failures = []
     all_health: list[float] = []
@@ -306,11 +312,13 @@ def report(levels: list[Level], samples: list[tuple], chat_statuses: dict[int, i
         ready_fail = sum(1 for _, path, _, status in window if path == "/ready" and status != 200)
         all_health += health
         print(f"{level.concurrency:>11} {level.writes:>6} {level.writes / level.seconds:>8.0f} {percentile(level.latencies_ms, .5):>7.1f}"
-              f" {percentile(level.latencies_ms, .99):>7.1f} {max(level.latencies_ms):>7.1f} {level.server_errors:>4} {level.lost:>4}"
+              f" {percentile(level.latencies_ms, .99):>7.1f} {max(level.latencies_ms):>7.1f} {level.server_errors:>4} {level.unanswered:>4} {level.lost:>4}"
               f" | {percentile(health, .5):>11.1f} {percentile(health, .99):>6.1f} {max(health, default=float('nan')):>6.1f} {health_fail:>4}"
               f" | {percentile(ready, .99):>10.1f} {ready_fail:>4}")
         if level.server_errors:
-            failures.append(f"concurrency {level.concurrency}: {level.server_errors} writes answered 5xx or failed ({level.statuses})")
+            failures.append(f"concurrency {level.concurrency}: {level.server_errors} writes answered 5xx ({level.statuses})")
+        if level.unanswered:
+            failures.append(f"concurrency {level.concurrency}: {level.unanswered} writes got no answer ({sorted(set(level.errors))[:5]})")
         if set(level.statuses) - {201}:
             failures.append(f"concurrency {level.concurrency}: not every write was 201 ({level.statuses})")
         if level.lost:

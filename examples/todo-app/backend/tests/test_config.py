@@ -49,3 +49,18 @@ def test_database_url_forms(given: str, expected: str) -> None:
 def test_rejects_unusable_database_urls(url: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         create_db_engine(url)
+
+
+def test_idle_connections_outlive_the_proxies_in_front(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ingress-nginx keeps upstream connections 60 s, as most cloud load balancers do: closing ours sooner lets a
+    # proxy send a request on a connection the app is closing, and that request fails (a 502, or no answer).
+    monkeypatch.delenv("KEEP_ALIVE_SECONDS", raising=False)
+    assert Settings().keep_alive_seconds > 60
+    captured: dict = {}
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: captured.update(kwargs))
+    monkeypatch.setattr("todo_api.__main__.configure_logging", lambda *args: None)
+    from todo_api.__main__ import main
+
+    main()
+    assert captured["timeout_keep_alive"] == 75
+    assert captured["proxy_headers"] is False  # the app reads X-Forwarded-For itself, from trusted proxies only

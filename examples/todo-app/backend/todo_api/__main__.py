@@ -17,6 +17,7 @@ def main() -> None:
         log_config=log_config,
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
+        timeout_keep_alive=settings.keep_alive_seconds,
         # The app reads X-Forwarded-For itself, from FORWARDED_ALLOW_IPS only (rate limits key on the client address).
         proxy_headers=False,
         server_header=False,

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     # Seconds uvicorn waits for in-flight requests after SIGTERM; below Kubernetes' 30 s grace period.
     shutdown_timeout_seconds: int = Field(default=20, ge=0)
+    # An idle connection stays open this long: longer than the proxies in front keep theirs (ingress-nginx and
+    # most cloud load balancers: 60 s), or one reuses a connection the app is closing and the request fails.
+    keep_alive_seconds: int = Field(default=75, ge=1)
     # Request bodies above this many bytes get 413 before they are read into memory (a todo is a few hundred bytes).
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # Per client address and process: POST/PATCH/DELETE under /api/todos, and POST /api/chat ("off": no limit).
