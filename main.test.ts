@@ -192,11 +192,21 @@ describe('local (kind)', () => {
     const routes = ingress.spec.rules[0].http.paths.map((path: any) => `${path.pathType} ${path.path} -> ${path.backend.service.name}:${path.backend.service.port.number}`);
     expect(routes).toEqual([
       'Exact /openapi.json -> todo-backend:8000',
-      'Exact /health -> todo-backend:8000',
+      'Prefix /health -> todo-backend:8000',
       'Prefix /docs -> todo-backend:8000',
       'Prefix /api -> todo-backend:8000',
       'Prefix / -> todo-frontend:3000',
     ]);
+  });
+
+  test('routes /health as a prefix: a router that ranks rules by length (Traefik) would tie Exact /health with Prefix /', () => {
+    // Traefik's rule for Exact /health, Path("/health"), is as long as the frontend's PathPrefix("/"); the real
+    // node's Traefik (test/node) sent /health to the frontend until this route became a prefix.
+    const paths = findObject(objects(), 'Ingress', 'todo').spec.rules[0].http.paths;
+    const rootRuleLength = 'PathPrefix("/")'.length;
+    for (const path of paths.filter((candidate: any) => candidate.pathType === 'Exact')) {
+      expect(`Path("${path.path}")`.length).toBeGreaterThan(rootRuleLength);
+    }
   });
 
   test('uses local image tags, mock AI mode and an optional Secret', () => {
@@ -239,7 +249,7 @@ describe('local-istio (kind + Istio, the seed setup)', () => {
     const routes = virtualService.spec.http.map((route: any) => `${JSON.stringify(route.match[0].uri)} -> ${route.route[0].destination.host}:${route.route[0].destination.port.number}`);
     expect(routes).toEqual([
       '{"exact":"/openapi.json"} -> todo-backend.todo-local-istio.svc.cluster.local:8000',
-      '{"exact":"/health"} -> todo-backend.todo-local-istio.svc.cluster.local:8000',
+      '{"prefix":"/health"} -> todo-backend.todo-local-istio.svc.cluster.local:8000',
       '{"prefix":"/docs"} -> todo-backend.todo-local-istio.svc.cluster.local:8000',
       '{"prefix":"/api"} -> todo-backend.todo-local-istio.svc.cluster.local:8000',
       '{"prefix":"/"} -> todo-frontend.todo-local-istio.svc.cluster.local:3000',

@@ -309,7 +309,9 @@ export class TodoChart extends Chart {
 
   private addRoutes(settings: EnvironmentSettings): void {
     this.routes.addRoute('/api', this.backend);
-    this.routes.addRoute('/health', this.backend, { match: PathMatch.EXACT });
+    // A prefix, not an exact path: routers that rank rules by their length (Traefik, k3s's default) rank
+    // Path("/health") level with the frontend's PathPrefix("/") and may send /health to the frontend.
+    this.routes.addRoute('/health', this.backend);
     if (settings.exposeApiDocs) {
       this.routes.addRoute('/docs', this.backend);
       this.routes.addRoute('/openapi.json', this.backend, { match: PathMatch.EXACT });

@@ -72,20 +72,37 @@ function constructDefaults() {
 
 const DEFAULTS = constructDefaults();
 
-/** One build stage of a Dockerfile: its FROM and the instructions up to the next FROM. */
+/** One build stage of a Dockerfile: its FROM (with the base argument it names, if any) and the instructions up to the next FROM. */
 interface Stage {
   name: string | null;
   image: string;
+  baseArg?: string;
   instructions: Instruction[];
+}
+
+/** The ARGs declared before the first FROM, with their defaults: what a FROM may name. */
+function globalArgs(file: string): Record<string, string> {
+  const globals: Record<string, string> = {};
+  for (const instruction of DockerfileParser.parse(read(file)).getInstructions()) {
+    if (instruction.getKeyword() === 'FROM') break;
+    if (instruction.getKeyword() !== 'ARG') continue;
+    const [name, value] = (instruction.getArgumentsContent() ?? '').split('=');
+    globals[name] = value;
+  }
+  return globals;
 }
 
 function stagesOf(file: string): Stage[] {
   const stages: Stage[] = [];
+  const globals = globalArgs(file);
   for (const instruction of DockerfileParser.parse(read(file)).getInstructions()) {
     if (instruction.getKeyword() === 'FROM') {
       const args = instruction.getArguments().map((a) => a.getValue());
       const as = args.findIndex((a) => a.toUpperCase() === 'AS');
-      stages.push({ name: as >= 0 ? args[as + 1] : null, image: args.filter((a) => !a.startsWith('--'))[0], instructions: [] });
+      const written = args.filter((a) => !a.startsWith('--'))[0];
+      const baseArg = /^\$\{(\w+)\}$/.exec(written)?.[1];
+      const image = baseArg === undefined ? written : globals[baseArg];
+      stages.push({ name: as >= 0 ? args[as + 1] : null, image, baseArg, instructions: [] });
     } else if (stages.length > 0) {
       stages[stages.length - 1].instructions.push(instruction);
     }
@@ -119,7 +136,9 @@ function envOf(stage: Stage): Record<string, string> {
 function runtimeOf(stage: Stage) {
   const [user, group] = last(args(stage, 'USER'), 'USER')[0].split(':');
   const healthcheck = last(text(stage, 'HEALTHCHECK'), 'HEALTHCHECK');
-  const url = /https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/[^'"\s)]*)/.exec(healthcheck);
+  // An HTTP client's URL, or bash's /dev/tcp/HOST/PORT with the request line it sends.
+  const url = /https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/[^'"\s)]*)/.exec(healthcheck)
+    ?? /\/dev\/tcp\/127\.0\.0\.1\/(\d+)[\s\S]*GET (\/\S*) HTTP/.exec(healthcheck);
   return {
     user,
     group,
@@ -152,10 +171,16 @@ describe.each([
     for (const stage of stages) {
       expect(stage.name).not.toBeNull();
       if (stageNames.has(stage.image)) continue;
+      // Upstream bases are arguments with a pinned default, so scripts/build-images.sh --stand-in-bases can replace them.
+      expect(stage.baseArg).toMatch(/^[A-Z]+_IMAGE$/);
       // name:MAJOR.MINOR.PATCH-variant (or a digest); never latest or a floating major.
       expect(stage.image).toMatch(/^[a-z0-9./-]+(:\d+\.\d+\.\d+[a-z0-9.-]*)?(@sha256:[0-9a-f]{64})?$/);
       expect(stage.image).toMatch(/:\d+\.\d+\.\d+|@sha256:/);
     }
+  });
+
+  test('builds on Debian (glibc): the stand-ins can replace every base (no Alpine packages are reachable here)', () => {
+    for (const stage of stages.filter((s) => s.baseArg !== undefined)) expect(stage.image).toMatch(/(bookworm|trixie)/);
   });
 
   test('installs nothing in its final stages (build tools stay in the build stages)', () => {

@@ -5,11 +5,21 @@
 set -euo pipefail
 # shellcheck source=../../scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/common.sh"
+# shellcheck source=../lib/components.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/components.sh"
+# shellcheck source=../lib/go-build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/go-build.sh"
 
 CP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CP_CACHE_ROOT=${TODO_CONTROL_PLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cdk8s-fastapi-nextjs}
 CP_NODES=${TODO_CONTROL_PLANE_NODES:-2}
 CP_START_TIMEOUT=${TODO_CONTROL_PLANE_TIMEOUT:-120}
+# The API server's address; test/node gives the node's address inside its network namespace, so pods reach it.
+CP_ADDRESS=${TODO_CONTROL_PLANE_ADDRESS:-127.0.0.1}
+# The first address of --service-cluster-ip-range: the in-cluster "kubernetes" Service, in the serving certificate.
+CP_SERVICE_CIDR=10.96.0.0/16
+CP_KUBERNETES_SERVICE_IP=10.96.0.1
+# shellcheck disable=SC2034  # read by test/lib/components.sh
+COMPONENTS_WHAT="control plane"
 # Built from test/control-plane/go.mod, except any of these found in $KUBEBUILDER_ASSETS.
 CP_BINARIES="etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok provisioner"
 # The provisioner names of kind's and minikube's default StorageClasses, served by ./provisioner.
@@ -28,7 +38,7 @@ Commands:
   stop DIR     stop every process started in DIR (TERM, then KILL after 10 s); keeps the logs
   -h, --help   show this help
 
-What runs (all bound to 127.0.0.1, ports chosen free at start):
+What runs (all bound to 127.0.0.1 unless TODO_CONTROL_PLANE_ADDRESS says otherwise, ports chosen free at start):
   etcd, kube-apiserver (default admission plugins, PodSecurity and ResourceQuota among them;
   RBAC; certificates and a service-account key generated into DIR/pki), kube-controller-manager,
   kube-scheduler, kwok (nodes and pods: pods become Running and Ready, no container runs) and
@@ -39,7 +49,9 @@ Environment:
   TODO_CONTROL_PLANE_CACHE    build cache (default: \${XDG_CACHE_HOME:-~/.cache}/cdk8s-fastapi-nextjs)
   KUBEBUILDER_ASSETS          a directory of binaries to use instead of building them (the envtest
                               convention: etcd, kube-apiserver, kubectl); the rest are built
-  TODO_CONTROL_PLANE_NODES    number of kwok nodes (default: 2)
+  TODO_CONTROL_PLANE_NODES    number of kwok nodes (default: 2; 0 starts no kwok, for a real node: test/node)
+  TODO_CONTROL_PLANE_ADDRESS  the API server's bind and advertise address (default: 127.0.0.1; test/node
+                              passes its node address, inside the node's own network namespace)
   TODO_CONTROL_PLANE_TIMEOUT  start-up wait per component in seconds (default: 120)
 Needs: go (build only), openssl, node.
 EOF
@@ -47,17 +59,13 @@ EOF
 
 module_version() { (cd "$CP_DIR" && go list -m -f '{{.Version}}' "$1"); }
 
-k8s_version() {
-  # Read without the go tool when possible, so a built cache is usable on a machine without Go.
-  sed -n 's#^[[:space:]]*k8s.io/kubernetes \(v[0-9.]*\).*#\1#p' "$CP_DIR/go.mod"
-}
+k8s_version() { go_build_module_version "$CP_DIR/go.mod" k8s.io/kubernetes; }
 
-# build_key: changes whenever anything the binaries are built from changes.
-build_key() {
-  cat "$CP_DIR/go.mod" "$CP_DIR/go.sum" "$CP_DIR/provisioner/main.go" | cksum | cut -d' ' -f1
+# build_dir: the cache directory, named by everything the binaries are built from.
+build_dir() {
+  printf '%s/k8s-%s-%s\n' "$GO_BUILD_CACHE_ROOT" "$(k8s_version)" \
+    "$(go_build_key "$CP_DIR/go.mod" "$CP_DIR/go.sum" "$CP_DIR/provisioner/main.go")"
 }
-
-build_dir() { printf '%s/k8s-%s-%s\n' "$CP_CACHE_ROOT" "$(k8s_version)" "$(build_key)"; }
 
 # binary BUILD_DIR NAME: where NAME is taken from, KUBEBUILDER_ASSETS first.
 binary() {
@@ -75,17 +83,6 @@ package_of() {
     provisioner) echo ./provisioner ;;
     *) echo "k8s.io/kubernetes/cmd/$1" ;;
   esac
-}
-
-version_ldflags() {
-  local version=$1 minor
-  minor=$(printf '%s' "$version" | cut -d. -f2)
-  local flags="-s -w" pkg
-  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    flags="$flags -X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
-    flags="$flags -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
-  done
-  printf '%s\n' "$flags"
 }
 
 # kwok's own stage definitions (nodes become Ready, pods Running and Ready at once), taken from
@@ -117,21 +114,16 @@ cmd_build() {
   version=$(k8s_version)
   log "building the control plane (Kubernetes $version):${missing:- kwok stages} -> $dir" >&2
   started=$(date +%s)
-  mkdir -p "$CP_CACHE_ROOT"
-  tmp=$(mktemp -d "$CP_CACHE_ROOT/.build.XXXXXX")
+  mkdir -p "$GO_BUILD_CACHE_ROOT"
+  tmp=$(mktemp -d "$GO_BUILD_CACHE_ROOT/.build.XXXXXX")
   # shellcheck disable=SC2064  # expand now: the trap must remove this very directory
   trap "rm -rf '$tmp'" EXIT
   (cd "$CP_DIR" && go mod download)
   for name in $missing; do
-    (cd "$CP_DIR" && CGO_ENABLED=0 go build -trimpath -ldflags "$(version_ldflags "$version")" \
-      -o "$tmp/$name" "$(package_of "$name")") >&2
+    go_build "$CP_DIR" "$tmp/$name" "$(package_of "$name")" -ldflags "$(go_build_k8s_ldflags "$version")"
   done
   write_kwok_stages "$tmp/kwok-stages.yaml"
-  if [ -d "$dir" ]; then
-    mv "$tmp"/* "$dir"/
-  else
-    mv "$tmp" "$dir"
-  fi
+  go_build_publish "$tmp" "$dir"
   log "built in $(($(date +%s) - started)) s" >&2
   printf '%s\n' "$dir"
 }
@@ -152,13 +144,16 @@ generate_pki() {
     -keyout "$pki/ca.key" -out "$pki/ca.crt" 2>/dev/null
   openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" \
     -keyout "$pki/apiserver.key" -out "$pki/apiserver.csr" 2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n' >"$pki/apiserver.ext"
+  printf 'subjectAltName=IP:127.0.0.1,IP:%s,IP:%s,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n' \
+    "$CP_ADDRESS" "$CP_KUBERNETES_SERVICE_IP" >"$pki/apiserver.ext"
   openssl x509 -req -in "$pki/apiserver.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
     -days 2 -extfile "$pki/apiserver.ext" -out "$pki/apiserver.crt" 2>/dev/null
   printf 'extendedKeyUsage=clientAuth\n' >"$pki/client.ext"
-  for name in admin kube-controller-manager kube-scheduler; do
+  for name in admin kube-controller-manager kube-scheduler kubelet-client; do
     case "$name" in
       admin) subject="/O=system:masters/CN=test-admin" ;;
+      # The API server's identity towards kubelets (logs, exec, port-forward).
+      kubelet-client) subject="/O=system:masters/CN=kube-apiserver-kubelet-client" ;;
       *) subject="/CN=system:$name" ;;
     esac
     openssl req -newkey rsa:2048 -nodes -subj "$subject" -keyout "$pki/$name.key" -out "$pki/$name.csr" 2>/dev/null
@@ -191,33 +186,11 @@ current-context: test
 EOF
 }
 
-# launch DIR NAME ARGS...: start a component in the background, logging to DIR/logs/NAME.log.
-launch() {
-  local dir=$1 name=$2
-  shift 2
-  "$@" </dev/null >"$dir/logs/$name.log" 2>&1 &
-  printf '%s %s\n' "$name" "$!" >>"$dir/pids"
-}
-
-component_failed() {
-  local dir=$1 name=$2 why=$3
-  err "control plane: $name $why; last lines of $dir/logs/$name.log:"
-  tail -n 25 "$dir/logs/$name.log" >&2 || true
-  cmd_stop "$dir" >/dev/null 2>&1 || true
-  exit 1
-}
-
 # wait_for DIR NAME WHAT CHECK...: run CHECK until it succeeds, while NAME's process lives.
 wait_for() {
-  local dir=$1 name=$2 what=$3 pid deadline
+  local dir=$1 name=$2 what=$3
   shift 3
-  pid=$(awk -v n="$name" '$1 == n { print $2 }' "$dir/pids")
-  deadline=$(($(date +%s) + CP_START_TIMEOUT))
-  until "$@" >/dev/null 2>&1; do
-    kill -0 "$pid" 2>/dev/null || component_failed "$dir" "$name" "exited before $what"
-    [ "$(date +%s)" -lt "$deadline" ] || component_failed "$dir" "$name" "did not get to $what within ${CP_START_TIMEOUT}s"
-    sleep 0.5
-  done
+  components_wait "$dir" "$name" "$what" "$CP_START_TIMEOUT" cmd_stop "$dir" -- "$@"
 }
 
 kubectl_in() {
@@ -284,49 +257,55 @@ cmd_start() {
   etcd_port=$(free_port)
   peer_port=$(free_port)
   api_port=$(free_port)
-  server="https://127.0.0.1:$api_port"
+  server="https://$CP_ADDRESS:$api_port"
   write_kubeconfig "$dir/kubeconfig" "$server" "$dir/pki" admin
   write_kubeconfig "$dir/pki/kube-controller-manager.kubeconfig" "$server" "$dir/pki" kube-controller-manager
   write_kubeconfig "$dir/pki/kube-scheduler.kubeconfig" "$server" "$dir/pki" kube-scheduler
 
-  launch "$dir" etcd "$dir/bin/etcd" --name test --data-dir "$dir/etcd" \
+  components_launch "$dir" etcd "$dir/bin/etcd" --name test --data-dir "$dir/etcd" \
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
     --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
     --initial-cluster "test=http://127.0.0.1:$peer_port" --unsafe-no-fsync --log-level warn
 
-  launch "$dir" kube-apiserver "$dir/bin/kube-apiserver" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+  components_launch "$dir" kube-apiserver "$dir/bin/kube-apiserver" \
+    --bind-address "$CP_ADDRESS" --advertise-address "$CP_ADDRESS" --secure-port "$api_port" \
     --etcd-servers "http://127.0.0.1:$etcd_port" \
     --cert-dir "$dir/pki" --tls-cert-file "$dir/pki/apiserver.crt" --tls-private-key-file "$dir/pki/apiserver.key" \
     --client-ca-file "$dir/pki/ca.crt" --authorization-mode Node,RBAC \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-account-key-file "$dir/pki/sa.pub" --service-account-signing-key-file "$dir/pki/sa.key" \
-    --service-cluster-ip-range 10.96.0.0/16 --allow-privileged=true \
+    --service-cluster-ip-range "$CP_SERVICE_CIDR" --allow-privileged=true \
+    --kubelet-client-certificate "$dir/pki/kubelet-client.crt" --kubelet-client-key "$dir/pki/kubelet-client.key" \
+    --kubelet-preferred-address-types InternalIP,Hostname \
     --enable-admission-plugins NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultStorageClass,ResourceQuota,PodSecurity,NodeRestriction \
     --profiling=false
   wait_for "$dir" kube-apiserver "readiness (/readyz)" kubectl_in "$dir" get --raw /readyz
 
-  launch "$dir" kube-controller-manager "$dir/bin/kube-controller-manager" \
+  components_launch "$dir" kube-controller-manager "$dir/bin/kube-controller-manager" \
     --kubeconfig "$dir/pki/kube-controller-manager.kubeconfig" --secure-port 0 --leader-elect=false \
     --use-service-account-credentials=true --service-account-private-key-file "$dir/pki/sa.key" \
     --root-ca-file "$dir/pki/ca.crt" --cluster-signing-cert-file "$dir/pki/ca.crt" \
     --cluster-signing-key-file "$dir/pki/ca.key" --profiling=false
-  launch "$dir" kube-scheduler "$dir/bin/kube-scheduler" \
+  components_launch "$dir" kube-scheduler "$dir/bin/kube-scheduler" \
     --kubeconfig "$dir/pki/kube-scheduler.kubeconfig" --secure-port 0 --leader-elect=false --profiling=false
-  launch "$dir" kwok "$dir/bin/kwok" --kubeconfig "$dir/kubeconfig" --config "$bin/kwok-stages.yaml" \
-    --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
-    --node-ip 127.0.0.1 --cidr 10.244.0.0/16
-  launch "$dir" provisioner "$dir/bin/provisioner" --kubeconfig "$dir/kubeconfig" \
+  if [ "$CP_NODES" -gt 0 ]; then
+    components_launch "$dir" kwok "$dir/bin/kwok" --kubeconfig "$dir/kubeconfig" --config "$bin/kwok-stages.yaml" \
+      --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+      --node-ip 127.0.0.1 --cidr 10.244.0.0/16
+  fi
+  components_launch "$dir" provisioner "$dir/bin/provisioner" --kubeconfig "$dir/kubeconfig" \
     --root "$dir/volumes" --provisioners "$CP_PROVISIONERS"
 
   kubectl_in "$dir" apply --server-side -f "$CP_DIR/crds" >/dev/null
-  apply_nodes "$dir"
+  if [ "$CP_NODES" -gt 0 ]; then apply_nodes "$dir"; fi
   default_storage_class | kubectl_in "$dir" apply -f - >/dev/null
   wait_for "$dir" kube-apiserver "establishing the CRDs" \
     kubectl_in "$dir" wait --for condition=Established crd --all --timeout 5s
   wait_for "$dir" kube-controller-manager "creating the default ServiceAccount" \
     kubectl_in "$dir" -n default get serviceaccount default
-  wait_for "$dir" kwok "making $CP_NODES nodes Ready" nodes_ready "$dir"
+  if [ "$CP_NODES" -gt 0 ]; then
+    wait_for "$dir" kwok "making $CP_NODES nodes Ready" nodes_ready "$dir"
+  fi
   for name in kube-scheduler provisioner; do
     wait_for "$dir" "$name" "staying up" true
   done
@@ -334,22 +313,10 @@ cmd_start() {
 }
 
 cmd_stop() {
-  local dir=$1 name pid waited
+  local dir=$1
   [ -f "$dir/pids" ] || return 0
   # Reverse start order: the API server's clients first, etcd last.
-  tac "$dir/pids" | while read -r name pid; do
-    kill -TERM "$pid" 2>/dev/null || continue
-    waited=0
-    while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 100 ]; do
-      sleep 0.1
-      waited=$((waited + 1))
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      warn "$name (pid $pid) ignored TERM for 10 s; killing it"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  done
-  rm -f "$dir/pids"
+  components_stop "$dir"
   log "control plane in $dir stopped (logs in $dir/logs)"
 }
 

@@ -33,8 +33,14 @@ type hostPathProvisioner struct {
 
 func (p *hostPathProvisioner) Provision(_ context.Context, options controller.ProvisionOptions) (*v1.PersistentVolume, controller.ProvisioningState, error) {
 	dir := filepath.Join(p.root, options.PVName)
+	// World-writable, as kind's local-path-provisioner (mkdir -m 0777) and minikube's hostpath provisioner
+	// (chmod 0777) leave it: fsGroup does not apply to hostPath volumes, so a non-root pod writes here
+	// only because of this mode. Chmod, because MkdirAll's mode passes through the umask.
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return nil, controller.ProvisioningFinished, fmt.Errorf("create %s: %w", dir, err)
+	}
+	if err := os.Chmod(dir, 0o777); err != nil {
+		return nil, controller.ProvisioningFinished, fmt.Errorf("chmod %s: %w", dir, err)
 	}
 	reclaim := v1.PersistentVolumeReclaimDelete
 	if options.StorageClass.ReclaimPolicy != nil {
