@@ -191,7 +191,7 @@ def test_ready_answers_while_every_worker_thread_is_busy(tmp_path: Path) -> None
 
     @app.get("/api/slow")
     def slow() -> None:
-        release.wait(30)
+        release.wait(60)
 
     with TestClient(app) as client:
         import anyio.to_thread
@@ -202,8 +202,13 @@ def test_ready_answers_while_every_worker_thread_is_busy(tmp_path: Path) -> None
             thread.start()
         try:
             client.portal.call(_wait_until_borrowed, limiter)
-            assert client.get("/health").status_code == 200
-            assert client.get("/ready").status_code == 200
+            # Far sooner than the slow requests end (60 s); before, both probes waited for a free worker thread.
+            for path in ("/health", "/ready"):
+                answers: list[int] = []
+                probe = threading.Thread(target=lambda: answers.append(client.get(path).status_code))
+                probe.start()
+                probe.join(timeout=15)
+                assert answers == [200], f"{path} did not answer while every worker thread was busy"
         finally:
             release.set()
             for thread in busy:
