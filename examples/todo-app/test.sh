@@ -130,10 +130,37 @@ cleanup() {
     as_user postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -t 20 -w stop >/dev/null 2>&1 || true
   fi
   if [ "$POLICY_RC_CREATED" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+  if [ -z "$STEP_FN" ]; then restore_paths; fi
   if [ -z "$STEP_FN" ] && [ "$KEEP" = 0 ] && [ -d "$WORK" ]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# The servers run as the images' users and PostgreSQL as postgres, so every directory above the checkout and the
+# run directory must let other users through. A checkout in a private directory (mktemp -d makes it 0700) gets
+# search permission (o+x, not read) on such directories for the run; their modes are restored on exit.
+OPENED_DIRS=()
+OPENED_MODES=()
+
+# open_path DIR: give other users search permission on DIR and each directory above it that lacks it.
+open_path() {
+  local dir=$1 mode
+  while [[ "$dir" != / ]]; do
+    mode=$(stat -c %a "$dir")
+    if (( (8#$mode & 1) == 0 )); then
+      OPENED_DIRS+=("$dir")
+      OPENED_MODES+=("$mode")
+      chmod o+x "$dir"
+      log "other users may pass through $dir during this run (mode $mode, restored at the end)"
+    fi
+    dir=$(dirname "$dir")
+  done
+}
+
+restore_paths() {
+  local i
+  for i in "${!OPENED_DIRS[@]}"; do chmod "${OPENED_MODES[$i]}" "${OPENED_DIRS[$i]}" 2>/dev/null || true; done
+}
 
 # as_user USER|UID CMD...: run as that user when root (like the image's USER), else as yourself.
 as_user() {
@@ -589,6 +616,10 @@ main() {
   rm -rf "$WORK"
   mkdir -p "$WORK" "$LOGS"
   chmod 755 "$WORK" "$LOGS"
+  if [ "$IS_ROOT" = 1 ]; then
+    open_path "$REPO_ROOT"
+    open_path "$WORK"
+  fi
   if ! step "install and check prerequisites" 1200 prepare; then
     skip "the tests" "prerequisites failed"
   else
