@@ -273,7 +273,10 @@ def main() -> int:
             chatter = context.Process(target=run_hanging_chats, args=(server.base, args.hanging_chats, stop, chat_results), daemon=True)
             prober.start()
             chatter.start()
-            time.sleep(3)  # the chats are waiting on the model before the first write
+            # Every chat waits on the model before the first write (bounded: a busy machine starts processes slowly).
+            deadline = time.monotonic() + 60
+            while model.accepted < args.hanging_chats and time.monotonic() < deadline:
+                time.sleep(0.1)
             hanging_at_start = model.accepted
             for level in levels:
                 asyncio.run(write_level(server.base, level))
