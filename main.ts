@@ -4,6 +4,7 @@ import {
   AppNamespace, AppNamespaceProps, AppNetworkPolicies, AutoscalingOptions, FastApiBackend, FastApiBackendProps, ImagePullPolicy, IngressRoutes,
   NextFrontend, ServiceType, PathMatch, RouteTlsOptions, RoutingMode, SqlitePersistenceProps, SqlitePersistence, WebWorkloadProps,
 } from './lib';
+import { DEFAULT_POD_SECURITY_VERSION } from './lib/app-namespace';
 import { HelmChartGenerator, HelmValue, HelmValueTree } from './lib/helm';
 import { IMAGE_TAG, registryPrefixProblem } from './lib/image-reference';
 import { formatReport, hasErrors, summarize, ValidationOptions, validateManifests, Violation } from './lib/validation';
@@ -782,7 +783,7 @@ const TODO_HELM_NOTES = `The todo app is installed in namespace {{ .Release.Name
        --from-literal=OPENAI_API_KEY=...{{ end }}
 
 2. Pod Security. The chart never owns the namespace; label it to enforce the restricted profile:
-     kubectl label namespace {{ .Release.Namespace }} pod-security.kubernetes.io/enforce=restricted pod-security.kubernetes.io/enforce-version=latest --overwrite
+     kubectl label namespace {{ .Release.Namespace }} pod-security.kubernetes.io/enforce=restricted pod-security.kubernetes.io/enforce-version=${DEFAULT_POD_SECURITY_VERSION} --overwrite
 {{- if eq .Values.routing.kind "istio" }}
      kubectl label namespace {{ .Release.Namespace }} istio-injection=enabled --overwrite
 {{- end }}

@@ -6,6 +6,13 @@ import { clusterScoped } from './cluster-scoped';
 import { finalJsonPatches } from './final-json-patches';
 import { LabelProps, resolveLabelValues, standardLabels } from './labels';
 
+/**
+ * The Pod Security Standards version an {@link AppNamespace} enforces by default: the Kubernetes minor the project
+ * is tested against (test/control-plane/go.mod). The Helm chart's NOTES.txt and docs/helm.md label namespaces with it.
+ * @internal
+ */
+export const DEFAULT_POD_SECURITY_VERSION = 'v1.36';
+
 /** A Pod Security Standards level. */
 export enum PodSecurityLevel {
   /** Hardened: non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp. */
@@ -114,7 +121,7 @@ export class AppNamespace extends Construct {
     this.name = props.name ?? id;
     this.check.dnsLabel('name', this.name);
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
-    const version = props.podSecurityVersion ?? 'v1.36';
+    const version = props.podSecurityVersion ?? DEFAULT_POD_SECURITY_VERSION;
     if (!/^(v1\.\d+|latest)$/.test(version)) {
       this.check.fail('podSecurityVersion', 'must be a Kubernetes minor version like "v1.36" or "latest"', version, 'Use the cluster version you test against, e.g. "v1.36".');
     }

@@ -238,12 +238,20 @@ export class SqlitePersistence extends Construct {
     return volume;
   }
 
-  /** The kubelet creates missing subPath directories as root; create them first as the app's user. */
+  /**
+   * The kubelet creates missing subPath directories as root; create them first as the app's user. A volume
+   * whose root that user cannot write (a hostPath directory the kubelet made, owned by root: fsGroup does not
+   * apply to hostPath) fails here with the owner, the mode and the fix, instead of a bare "Permission denied".
+   */
   private addPrepareContainer(workload: WebWorkload): void {
+    const directories = [PREPARE_MOUNT + '/data', ...this.dataSubdirectories.map((directory) => `${PREPARE_MOUNT}/data/${directory}`), PREPARE_MOUNT + '/logs']
+      .filter((path, index, all) => !all.some((other, otherIndex) => otherIndex !== index && other.startsWith(`${path}/`))).join(' ');
+    const notWritable = `SqlitePersistence: uid $(id -u) cannot create ${directories} on the volume of claim ${this.claimName} (its root: $(ls -ldn ${PREPARE_MOUNT} | cut -d ' ' -f 1,3,4)). `
+      + 'Make the volume writable by that uid: a provisioner that creates world-writable directories (kind\'s local-path, minikube\'s hostpath), '
+      + 'or for a hostPath volume chown the directory on the node to that uid before the pod starts.';
     workload.addInitContainer({
       name: 'prepare-data',
-      command: ['sh', '-c', `mkdir -p ${[PREPARE_MOUNT + '/data', ...this.dataSubdirectories.map((directory) => `${PREPARE_MOUNT}/data/${directory}`), PREPARE_MOUNT + '/logs']
-        .filter((path, index, all) => !all.some((other, otherIndex) => otherIndex !== index && other.startsWith(`${path}/`))).join(' ')}`],
+      command: ['sh', '-c', `mkdir -p ${directories} || { echo "${notWritable}" >&2; exit 1; }`],
       runFirst: true,
       appEnvironment: false,
       volumeMounts: [{ name: VOLUME_NAME, mountPath: PREPARE_MOUNT }],

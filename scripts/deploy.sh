@@ -8,7 +8,7 @@ usage() {
   cat <<EOF
 Usage: $(basename "$0") [--env ENV] [--tag TAG] [--timeout DURATION] [options]
 
-1. synthesize: TODO_ENV=ENV IMAGE_TAG=TAG npx cdk8s synth  ->  dist/ENV.k8s.yaml
+1. synthesize: TODO_ENV=ENV IMAGE_TAG=TAG npx cdk8s synth --no-check-upgrade  ->  dist/ENV.k8s.yaml
 2. apply it:   kubectl apply -f dist/ENV.k8s.yaml --prune -l <ENV's labels> --prune-allowlist ...
    Objects of ENV that the new output no longer holds (a PodDisruptionBudget turned off, say)
    are deleted: the prune is scoped to ENV's labels (app.kubernetes.io/part-of and
@@ -37,8 +37,9 @@ Options:
   --context CONTEXT    kubectl context (default: kind-todo, or todo for minikube)
   -h, --help           show this help
 
-Environment: TODO_SYNTH_CMD replaces 'npx cdk8s synth' (run with bash -c in the project
-root, with TODO_ENV and IMAGE_TAG exported).
+Environment: TODO_SYNTH_CMD replaces 'npx cdk8s synth --no-check-upgrade' (run with bash -c in the project
+root, with TODO_ENV and IMAGE_TAG exported). Before anything reaches the cluster, its API server must answer
+within TODO_CLUSTER_TIMEOUT seconds (default: 5), or the deploy stops and says so.
 EOF
 }
 
@@ -93,10 +94,11 @@ if [ "$SYNTH" = 1 ]; then
   if [ -n "${TODO_SYNTH_CMD:-}" ]; then
     (cd "$TODO_ROOT" && bash -c "$TODO_SYNTH_CMD") || die "synth failed (TODO_SYNTH_CMD)"
   else
-    (cd "$TODO_ROOT" && npx cdk8s synth) || die "synth failed: npx cdk8s synth (TODO_ENV=$ENV_NAME)"
+    (cd "$TODO_ROOT" && npx cdk8s synth --no-check-upgrade) || die "synth failed: npx cdk8s synth (TODO_ENV=$ENV_NAME)"
   fi
 fi
 [ -s "$MANIFEST" ] || die "no manifest at $MANIFEST (did the synth write dist/$ENV_NAME.k8s.yaml?)"
+require_cluster
 
 if [ "$SECRET_CHECK" = 1 ] && [ "$DIFF" = 0 ] && ! kube -n "$ENV_NAMESPACE" get secret "$ENV_SECRET" -o name >/dev/null 2>&1; then
   if [ "$ENV_SECRET_OPTIONAL" != true ]; then

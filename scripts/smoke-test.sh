@@ -15,7 +15,9 @@ Send requests through the cluster's routing and report each result:
   backend API       GET API_PATH       -> JSON answer from the backend (2xx, 401, 403, 405
                                           or 422: the request reached the API)
   frontend page     GET /              -> 200 HTML
-Exit status is non-zero when any check fails.
+Exit status is non-zero when any check fails. When nothing answers at BASE_URL at all (connection
+refused, unknown host, no connection within CONNECT_TIMEOUT), it says so after two attempts instead
+of retrying every check.
 
 Defaults: HOST is the environment's host (main.ts); BASE_URL is http://127.0.0.1 on kind
 (it maps the host's ports 80/443), http://\$(minikube -p todo ip) on minikube.
@@ -27,6 +29,7 @@ Options:
   --api-path PATH    API path to probe (env TODO_API_PATH; default: the first /api/... path
                      without parameters in /openapi.json, else /api/todos)
   --retries N        attempts per check (default: 5; env TODO_SMOKE_RETRIES)
+  --connect-timeout S  seconds to wait for a connection (default: 2; env TODO_SMOKE_CONNECT_TIMEOUT)
   -h, --help         show this help
 EOF
 }
@@ -36,6 +39,9 @@ HOST=${TODO_HOST:-}
 API_PATH=${TODO_API_PATH:-}
 RETRIES=${TODO_SMOKE_RETRIES:-5}
 DELAY=${TODO_SMOKE_DELAY:-3}
+CONNECT_TIMEOUT=${TODO_SMOKE_CONNECT_TIMEOUT:-2}
+# Attempts before "nothing answers" ends the smoke test: a controller restarting may refuse one connection.
+readonly UNREACHABLE_ATTEMPTS=2
 
 handle_option() {
   case "$1" in
@@ -43,6 +49,7 @@ handle_option() {
     --host) takes_value "$@"; HOST=$2 ;;
     --api-path) takes_value "$@"; API_PATH=$2 ;;
     --retries) takes_value "$@"; RETRIES=$2 ;;
+    --connect-timeout) takes_value "$@"; CONNECT_TIMEOUT=$2 ;;
     *) return 1 ;;
   esac
 }
@@ -50,6 +57,9 @@ parse_args "$@"
 
 case "$RETRIES" in
   "" | *[!0-9]* | 0) usage_error "--retries expects a positive number" ;;
+esac
+case "$CONNECT_TIMEOUT" in
+  "" | *[!0-9]* | 0) usage_error "--connect-timeout expects a positive number of seconds" ;;
 esac
 case "$API_PATH" in
   "" | /*) ;;
@@ -72,25 +82,38 @@ fi
 BASE_URL=${BASE_URL%/}
 
 BODY=$(mktemp)
-trap 'rm -f "$BODY"' EXIT
+CURL_ERR=$(mktemp)
+trap 'rm -f "$BODY" "$CURL_ERR"' EXIT
 
 PASSED=0
 FAILED=0
 STATUS=""
 CTYPE=""
+CURL_EXIT=0
 
-# fetch PATH: sets STATUS and CTYPE, body in $BODY.
+# fetch PATH: sets STATUS, CTYPE and CURL_EXIT, body in $BODY, curl's error in $CURL_ERR.
 fetch() {
   local out
   : >"$BODY"
-  out=$(curl -sS -o "$BODY" -w '%{http_code} %{content_type}' --max-time 10 \
-    -H "Host: $HOST" "$BASE_URL$1" 2>/dev/null) || true
+  CURL_EXIT=0
+  out=$(curl -sS -o "$BODY" -w '%{http_code} %{content_type}' --connect-timeout "$CONNECT_TIMEOUT" --max-time 10 \
+    -H "Host: $HOST" "$BASE_URL$1" 2>"$CURL_ERR") || CURL_EXIT=$?
   STATUS=${out%% *}
   CTYPE=${out#* }
   if [ -z "$STATUS" ] || [ "$STATUS" = "$out" ]; then
     STATUS=${STATUS:-000}
     CTYPE=""
   fi
+}
+
+# unreachable: did the last request get no connection at all? curl exits 6 for an unknown host, 7 for a
+# refused or unroutable connection, 28 for a timeout, which is the connect timeout when nothing was received.
+unreachable() {
+  case "$CURL_EXIT" in
+    6 | 7) return 0 ;;
+    28) grep -q 'Connection timed out\|Failed to connect' "$CURL_ERR" ;;
+    *) return 1 ;;
+  esac
 }
 
 # check_ok KIND: does the current response satisfy the check KIND?
@@ -119,11 +142,16 @@ check() {
       PASSED=$((PASSED + 1))
       return 0
     fi
+    if unreachable && [ "$attempt" -ge "$UNREACHABLE_ATTEMPTS" ]; then
+      printf 'FAIL  %-16s GET %-16s -> no connection\n' "$label" "$path"
+      die "nothing answers at $BASE_URL (curl: $(sed -n '1s/^curl: ([0-9]*) //p' "$CURL_ERR")); is the $ENV_PROVIDER cluster up? (scripts/cluster-up.sh --env $ENV_NAME, then scripts/deploy.sh --env $ENV_NAME)"
+    fi
     if [ "$attempt" -ge "$RETRIES" ]; then
       break
     fi
     attempt=$((attempt + 1))
-    sleep "$DELAY"
+    # No connection: the next try is soon, and the second one ends the test (above).
+    if unreachable; then sleep "$((DELAY < 1 ? DELAY : 1))"; else sleep "$DELAY"; fi
   done
   printf 'FAIL  %-16s GET %-16s -> %s %s\n' "$label" "$path" "$STATUS" "${CTYPE:-(no answer)}"
   if [ "$kind" = api ] && [ "$STATUS" = 404 ]; then

@@ -6,25 +6,25 @@
  *   (declarations of the package included: skipLibCheck is off), synthesizes it and validates the output
  *   with the validation entry point of the installed package (`cdk8s-fastapi-nextjs/validation`);
  * - compiles and runs the code of docs/consumer-guide.md in a fresh directory, against the packages the
- *   example installed; the guide's install commands are checked to name the same packages;
+ *   example installed, and once more with an image it must reject (nothing written, exit code 1); the guide's
+ *   install commands are checked to name the same packages;
  * - installs the tarball with the three peer dependencies only, as an app that uses only the constructs does,
  *   and checks that none of the validation's dependencies come with it.
  *
  * npm runs with --prefer-offline, so a warm npm cache makes the installs take seconds.
  */
-import { execFile, execFileSync } from 'child_process';
+import { execFile, execFileSync, spawnSync } from 'child_process';
 import { promisify } from 'util';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { cleanEnv, packLibrary, PACKAGE_NAME, REPO } from './npm-project';
 
 jest.setTimeout(240_000);
 
-const REPO = path.join(__dirname, '..');
 const EXAMPLE = path.join(REPO, 'examples', 'consumer-app');
 const GUIDE = path.join(REPO, 'docs', 'consumer-guide.md');
-const PACKAGE_NAME = 'cdk8s-fastapi-nextjs';
 const NPM_INSTALL_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
 interface Manifest {
@@ -32,17 +32,6 @@ interface Manifest {
   apiVersion: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
   [key: string]: any;
-}
-
-/**
- * The environment for nested npm and node runs. Under `npm test`, npm exports its configuration as
- * npm_config_* variables (the repository's `omit=peer`, its local prefix, ...); a consumer's npm must not
- * inherit them. Where the cache, the registry and the certificates are is kept.
- */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const keep = new Set(['npm_config_cache', 'npm_config_userconfig', 'npm_config_globalconfig', 'npm_config_cafile', 'npm_config_registry']);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) || keep.has(key.toLowerCase())));
-  return { ...env, ...extra };
 }
 
 function run(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): string {
@@ -90,10 +79,7 @@ let packedFiles: string[];
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-example-'));
   // `npm pack` runs prepack (tsc -b && prune), then writes the tarball; --json lists what it holds.
-  const output = run('npm', ['pack', '--json', '--pack-destination', work], REPO);
-  const packed = JSON.parse(output.slice(output.indexOf('[')))[0] as { filename: string; files: { path: string }[] };
-  tarball = path.join(work, packed.filename);
-  packedFiles = packed.files.map((file) => file.path).sort();
+  ({ tarball, files: packedFiles } = packLibrary(work));
 });
 
 let exampleReady: Promise<string>;
@@ -123,7 +109,7 @@ async function installExample(): Promise<string> {
   }
   await runAsync('npm', ['install', ...NPM_INSTALL_FLAGS], appDir);
   await runAsync(path.join(appDir, 'node_modules', '.bin', 'tsc'), ['-p', '.'], appDir);
-  await runAsync(process.execPath, ['build/main.js'], appDir, { OUTDIR: 'out' });
+  exampleOutput = await runAsync(process.execPath, ['build/main.js'], appDir, { OUTDIR: 'out' });
   return appDir;
 }
 
@@ -159,9 +145,13 @@ async function followGuide(): Promise<string> {
   fs.writeFileSync(path.join(appDir, 'tsconfig.json'), tsconfig);
   fs.writeFileSync(path.join(appDir, 'main.ts'), mainTs);
   await runAsync(path.join(appDir, 'node_modules', '.bin', 'tsc'), [], appDir);
-  await runAsync(process.execPath, ['build/main.js'], appDir);
+  guideOutput = await runAsync(process.execPath, ['build/main.js'], appDir);
   return appDir;
 }
+
+/** What the example's and the guide's app printed on stdout when they synthesized. */
+let exampleOutput: string;
+let guideOutput: string;
 
 describe('the packed tarball', () => {
   test('holds the compiled library, the generated CRD classes and the validation schemas, and nothing else', () => {
@@ -239,6 +229,10 @@ describe('examples/consumer-app, installed from the tarball', () => {
     expect(find('NetworkPolicy', 'worker-api-to-observability-otel-collector').spec.egress[0].ports).toEqual([{ protocol: 'TCP', port: 4317 }]);
   });
 
+  test('says what it wrote, and nothing else', () => {
+    expect(exampleOutput).toBe('wrote out/staging.k8s.yaml\n');
+  });
+
   test('passes the validation of the installed package', () => {
     const { violations, report } = validateInstalled(appDir, 'out/staging.k8s.yaml');
     expect(violations.filter((violation) => violation.severity === 'error')).toEqual([]);
@@ -303,5 +297,22 @@ describe('docs/consumer-guide.md: its code compiled and run in a fresh directory
       'Service/api', 'Service/web',
     ]);
     expect(validateInstalled(appDir, 'dist/my-app.k8s.yaml').report).toBe('No violations.');
+    expect(guideOutput).toBe('wrote dist/my-app.k8s.yaml\n');
+  });
+
+  test('validates before writing: a rejected object leaves dist/ as it was, with the report and exit code 1', () => {
+    const rejected = path.join(work, 'my-app-rejected');
+    fs.mkdirSync(rejected);
+    for (const entry of ['node_modules', 'tsconfig.json']) fs.symlinkSync(path.join(appDir, entry), path.join(rejected, entry));
+    const [mainTs] = fencedBlocks(fs.readFileSync(GUIDE, 'utf8'), 'ts');
+    expect(mainTs).toContain("image: 'ghcr.io/acme/my-api:v1.0.0'");
+    fs.writeFileSync(path.join(rejected, 'main.ts'), mainTs.replace("image: 'ghcr.io/acme/my-api:v1.0.0'", "image: 'ghcr.io/acme/my-api:latest'"));
+    run(path.join(rejected, 'node_modules', '.bin', 'tsc'), [], rejected);
+    const result = spawnSync(process.execPath, ['build/main.js'], { cwd: rejected, env: cleanEnv(), encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('ERROR hygiene/image-tag  Deployment my-app/api');
+    expect(result.stderr).toContain('Validation failed: nothing was written to dist/.');
+    expect(result.stdout).toBe('');
+    expect(fs.existsSync(path.join(rejected, 'dist'))).toBe(false);
   });
 });

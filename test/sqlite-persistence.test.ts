@@ -32,11 +32,18 @@ function deploymentOf(objects: Manifest[]): Manifest {
   return findObject(objects, 'Deployment', 'api');
 }
 
+/** The init step's script: the directories, or a message that says why the volume refuses them and what to do. */
+function prepareScript(directories: string, claim = 'data'): string {
+  return `mkdir -p ${directories} || { echo "SqlitePersistence: uid $(id -u) cannot create ${directories} on the volume of claim ${claim} `
+    + '(its root: $(ls -ldn /volume | cut -d \' \' -f 1,3,4)). Make the volume writable by that uid: a provisioner that creates world-writable '
+    + 'directories (kind\'s local-path, minikube\'s hostpath), or for a hostPath volume chown the directory on the node to that uid before the pod starts." >&2; exit 1; }';
+}
+
 const PREPARE_DATA = {
   name: 'prepare-data',
   image: IMAGE,
   imagePullPolicy: 'IfNotPresent',
-  command: ['sh', '-c', 'mkdir -p /volume/data /volume/logs'],
+  command: ['sh', '-c', prepareScript('/volume/data /volume/logs')],
   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
   securityContext: {
     runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, allowPrivilegeEscalation: false, privileged: false,
@@ -98,7 +105,7 @@ describe('SqlitePersistence options', () => {
   test('dataSubdirectories are created inside the data directory before the app starts (the todo app asks for images/)', () => {
     const { chart, api } = attached({}, { dataSubdirectories: ['images', 'uploads/tmp'] });
     const init = findObject(synth(chart), 'Deployment', api.name).spec.template.spec.initContainers[0];
-    expect(init.command).toEqual(['sh', '-c', 'mkdir -p /volume/data/images /volume/data/uploads/tmp /volume/logs']);
+    expect(init.command).toEqual(['sh', '-c', prepareScript('/volume/data/images /volume/data/uploads/tmp /volume/logs')]);
   });
 
   test('prepare-data runs first, before a migration init container, which sees the data mounts and DATABASE_URL', () => {

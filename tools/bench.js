@@ -3,7 +3,7 @@
  * npm run bench: times synthesis against anchors run in the same session, prints a table of ratios and writes
  * BENCHMARKS.md with the machine and its load.
  *
- *   node tools/bench.js [--quick] [--rounds N] [--pairs 100,1000,10000] [--skip-tests] [--no-write]
+ *   node tools/bench.js [--quick] [--rounds N] [--pairs 100,1000,10000] [--skip-tests] [--cluster] [--no-write]
  *
  * - Anchors are interleaved with our commands, round by round (one discarded warm-up round first), and every ratio
  *   is the median of the per-round ratios, so a machine that gets busier mid-run shifts both sides alike:
@@ -12,10 +12,13 @@
  *   and `npx cdk8s synth` vs a minimal compiled cdk8s app through the same CLI.
  * - Generated apps of 100, 1,000 and 10,000 backend+frontend pairs (tools/bench-pairs-app.js), phase by phase:
  *   time, peak memory, validation as a share of synth, marginal cost per pair and a growth verdict.
- * - `npm test`, wall time.
+ * - The test suites, wall time: `npm test`; with --cluster (needs Go), `npm run test:cluster` and the start of the
+ *   test control plane (`control-plane.sh build` first: a no-op when the cache holds it). The table goes to
+ *   BENCHMARKS.md and, through tools/bench-docs.js, into the timings docs/development.md quotes.
  * Each figure is printed with the 1-minute load average measured around it. Nothing here has a timeout and nothing
  * throws: a step that fails is reported as failed and the bench goes on with the rest.
  * --quick: 1 measured round, pairs 100 and 1,000 only (for checking the bench itself, not for BENCHMARKS.md).
+ * --no-write: print the report only (BENCHMARKS.md and docs/development.md stay as they are).
  */
 'use strict';
 const { spawnSync } = require('child_process');
@@ -23,6 +26,7 @@ const fs = require('fs');
 const Module = require('module');
 const os = require('os');
 const path = require('path');
+const benchDocs = require('./bench-docs');
 
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -201,6 +205,24 @@ function benchTests() {
   return summary(samples);
 }
 
+/** --cluster: the test control plane's start (stopped again after each) and `npm run test:cluster`, once. */
+function benchCluster(scratch) {
+  const script = path.join(root, 'test', 'control-plane', 'control-plane.sh');
+  if (!attempt('control-plane.sh build', () => run('bash', [script, 'build']))) return {};
+  const starts = [];
+  for (let index = 0; index < (quick ? 1 : 3); index++) {
+    const dir = path.join(scratch, `control-plane-${index}`);
+    try {
+      const sample = attempt(`control-plane.sh start, run ${index + 1}`, () => run('bash', [script, 'start', dir]));
+      if (sample) starts.push(sample);
+    } finally {
+      spawnSync('bash', [script, 'stop', dir], { stdio: 'ignore' });
+    }
+  }
+  const cluster = attempt('npm run test:cluster', () => run('npm', ['run', 'test:cluster', '--silent']));
+  return { controlPlaneStart: summary(starts), cluster: cluster && summary([cluster]) };
+}
+
 // ---------- report ----------
 
 const fmt = (seconds) => (seconds === undefined ? 'n/a' : `${seconds.toFixed(3)} s`);
@@ -214,7 +236,7 @@ function verdict(value, target, unit = '×') {
   return value <= target ? `meets ≤ ${show(target)}` : `MISSES ≤ ${show(target)} by +${excess} (${((value / target - 1) * 100).toFixed(0)}% over)`;
 }
 
-function report(setup, samples, pairs, tests, loadAtStart) {
+function report(setup, samples, pairs, tests, clusterSuites, loadAtStart) {
   const lines = [];
   const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
   lines.push('# Benchmarks', '',
@@ -235,6 +257,10 @@ function report(setup, samples, pairs, tests, loadAtStart) {
   row('minimal compiled cdk8s app alone (`node app.js`): Node + cdk8s floor', s.minimalApp);
   row('`tsc -b` with nothing to compile (the first half of our cdk8s.yaml `app:`)', s.tscNoop);
   if (setup.helmGeneration) lines.push('', `\`npm run helm\` (every environment's chart): ${fmt(setup.helmGeneration.seconds)}, one run, load ${setup.helmGeneration.load.toFixed(2)}.`);
+
+  const skipped = flag('--cluster') ? 'failed (see Failed steps)' : 'not measured (`--cluster`)';
+  lines.push('', ...benchDocs.suitesSection({ npmTest: tests, ...clusterSuites },
+    { npmTest: flag('--skip-tests') ? 'not measured (`--skip-tests`)' : 'failed (see Failed steps)', cluster: skipped, controlPlaneStart: skipped }));
 
   const appVsHelm = ratio(samples.app, samples.helm);
   const cliVsMinimal = ratio(samples.cli, samples.minimalCli);
@@ -338,7 +364,8 @@ function report(setup, samples, pairs, tests, loadAtStart) {
 
 function main() {
   if (flag('--help') || flag('-h')) {
-    console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2, 18).map((line) => line.replace(/^ \*\/?\s?/, '')).join('\n'));
+    const header = fs.readFileSync(__filename, 'utf8').split('\n');
+    console.log(header.slice(2, header.indexOf(' */')).map((line) => line.replace(/^ \*\s?/, '')).join('\n'));
     return;
   }
   const loadAtStart = os.loadavg();
@@ -354,9 +381,20 @@ function main() {
       console.error('bench: npm test ...');
       tests = benchTests();
     }
-    const text = report(setup, samples, pairs, tests, loadAtStart);
+    let clusterSuites = {};
+    if (flag('--cluster')) {
+      console.error('bench: the control plane and npm run test:cluster ...');
+      clusterSuites = benchCluster(scratch);
+    }
+    const text = report(setup, samples, pairs, tests, clusterSuites, loadAtStart);
     console.log(text);
-    if (!flag('--no-write')) attempt('write BENCHMARKS.md', () => fs.writeFileSync(path.join(root, 'BENCHMARKS.md'), text));
+    if (!flag('--no-write')) {
+      attempt('write BENCHMARKS.md', () => fs.writeFileSync(path.join(root, 'BENCHMARKS.md'), text));
+      attempt('docs/development.md timings (tools/bench-docs.js)', () => {
+        const development = path.join(root, 'docs', 'development.md');
+        fs.writeFileSync(development, benchDocs.renderedDevelopmentDoc(text, fs.readFileSync(development, 'utf8')));
+      });
+    }
   } catch (error) {
     // Only a bug in the bench itself gets here; still print what is known instead of a stack trace alone.
     console.error(`bench: internal error: ${error.stack}`);

@@ -9,7 +9,8 @@
  * (`npm run build` and `prepack` do). A module records the fingerprint of the bundle it was generated
  * from; an up-to-date module is not regenerated, and the runtime ignores a stale one.
  *
- * Usage: node tools/compile-crd-validators.js [--out DIR] [--force]
+ * Usage: node tools/compile-crd-validators.js [--out DIR] [--force] [--verbose]
+ * Quiet unless --verbose (it runs in `npm ci`, through prepare): a failure still says what failed.
  */
 'use strict';
 const fs = require('fs');
@@ -70,16 +71,24 @@ function compileCrdValidators({ outDir = path.join(compiledValidation, 'crd-vali
 function main() {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
-    console.log('Usage: node tools/compile-crd-validators.js [--out DIR] [--force]\n'
+    console.log('Usage: node tools/compile-crd-validators.js [--out DIR] [--force] [--verbose]\n'
       + 'Precompiles the CRD schemas into build/lib/validation/crd-validators/<group>.js (after tsc -b).');
     return;
   }
   const outIndex = args.indexOf('--out');
   const results = compileCrdValidators({ outDir: outIndex >= 0 ? path.resolve(args[outIndex + 1]) : undefined, force: args.includes('--force') });
+  if (!args.includes('--verbose')) return;
   for (const { group, file, written } of results) {
     console.error(`compile-crd-validators: ${group} ${written ? 'written to' : 'up to date in'} ${path.relative(process.cwd(), file)}`);
   }
 }
 
 module.exports = { compileCrdValidators, generateModule };
-if (require.main === module) main();
+if (require.main === module) {
+  try {
+    main();
+  } catch (error) {
+    console.error(`compile-crd-validators: ${error.message}`);
+    process.exitCode = 1;
+  }
+}

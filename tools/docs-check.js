@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Fails when docs/api/ differs from what TypeDoc generates from lib/index.ts now.
- * It regenerates into a temporary directory (typedoc.json's settings, with --out replaced) and compares
+ * Fails when docs/api/ differs from what TypeDoc generates now from the package's entry points (every subpath of
+ * package.json "exports": the root, validation, helm; see typedoc.config.cjs).
+ * It regenerates into a temporary directory (typedoc.config.cjs's settings, with --out replaced) and compares
  * every file both ways, so an added, removed or changed page is reported.
  *
  * Usage (from the repository root): node tools/docs-check.js   (npm run docs:check)

@@ -13,8 +13,14 @@ const path = require('path');
 
 const repoRoot = path.resolve(__dirname, '..');
 
-/** The source a build output comes from: build/lib/x.js, x.d.ts → lib/x.ts; build/lib/x.json → lib/x.json. */
+/**
+ * The source a build output comes from: build/lib/x.js, x.d.ts → lib/x.ts; build/lib/x.json → lib/x.json;
+ * a precompiled CRD validator (tools/compile-crd-validators.js), build/lib/validation/crd-validators/<group>.js
+ * → its schema bundle, lib/validation/crd-schemas/<group>.json.
+ */
 function sourceOf(relative) {
+  const crdValidator = /^lib[\\/]validation[\\/]crd-validators[\\/](.+)\.js$/.exec(relative);
+  if (crdValidator) return path.join('lib', 'validation', 'crd-schemas', `${crdValidator[1]}.json`);
   if (relative.endsWith('.d.ts')) return `${relative.slice(0, -'.d.ts'.length)}.ts`;
   if (relative.endsWith('.js')) return `${relative.slice(0, -'.js'.length)}.ts`;
   return relative;
@@ -26,14 +32,17 @@ function walk(dir) {
     .flatMap((entry) => (entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
 }
 
-const removed = [];
-for (const top of ['lib', 'imports']) {
-  for (const file of walk(path.join(repoRoot, 'build', top))) {
-    const relative = path.relative(path.join(repoRoot, 'build'), file);
-    if (!fs.existsSync(path.join(repoRoot, sourceOf(relative)))) {
-      fs.rmSync(file);
-      removed.push(`build/${relative.split(path.sep).join('/')}`);
-    }
-  }
+/** Build outputs (paths relative to the repository, with /) whose source is gone. */
+function staleOutputs(root = repoRoot) {
+  return ['lib', 'imports'].flatMap((top) => walk(path.join(root, 'build', top)))
+    .map((file) => path.relative(path.join(root, 'build'), file))
+    .filter((relative) => !fs.existsSync(path.join(root, sourceOf(relative))))
+    .map((relative) => `build/${relative.split(path.sep).join('/')}`);
 }
-if (removed.length > 0) console.error(`prune-build: removed ${removed.length} stale file(s): ${removed.join(', ')}`);
+
+module.exports = { staleOutputs };
+if (require.main === module) {
+  const removed = staleOutputs();
+  for (const file of removed) fs.rmSync(path.join(repoRoot, file));
+  if (removed.length > 0) console.error(`prune-build: removed ${removed.length} stale file(s): ${removed.join(', ')}`);
+}

@@ -72,7 +72,7 @@ function diagrams(inputDir) {
     return names.map((name) => {
       const file = path.join(dir, `${name}.k8s.yaml`);
       if (!fs.existsSync(file)) {
-        throw new Error(`${file} is missing: synthesize it first (TODO_ENV=all npx cdk8s synth), or leave out --input to synthesize afresh.`);
+        throw new Error(`${file} is missing: synthesize it first (TODO_ENV=all npx cdk8s synth --no-check-upgrade), or leave out --input to synthesize afresh.`);
       }
       return { name, description: ENVIRONMENTS[name].description, diagram: topologyDiagram(readObjects(file)) };
     });

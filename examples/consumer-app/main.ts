@@ -3,7 +3,7 @@
  * the todo app in the library's main.ts: a shop with two FastAPI backends (`api` and `worker-api`) and a
  * statically exported Next.js site behind one Gateway API HTTPRoute, in an environment of its own.
  *
- *   npm install && npm run synth      writes dist/staging.k8s.yaml (OUTDIR=... to write elsewhere) and checks it
+ *   npm install && npm run synth      checks the objects, then writes dist/staging.k8s.yaml (OUTDIR=... to write elsewhere)
  *
  * The offline checks come from the package's second entry point, `cdk8s-fastapi-nextjs/validation`, whose
  * dependencies (ajv, ajv-formats, yaml, kubernetes-models, @kubernetes-models/apimachinery) this app lists
@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import {
   AppNamespace, AppNetworkPolicies, FastApiBackend, IngressRoutes, NextFrontend, NextFrontendMode, RoutingMode, UnhealthyPodEvictionPolicy,
 } from 'cdk8s-fastapi-nextjs';
-import { formatReport, hasErrors, validateYamlFiles } from 'cdk8s-fastapi-nextjs/validation';
+import { formatReport, hasErrors, validateManifests } from 'cdk8s-fastapi-nextjs/validation';
 
 /** What differs between this app's environments. */
 export interface ShopEnvironment {
@@ -95,9 +95,15 @@ export class ShopChart extends Chart {
 if (require.main === module) {
   const outdir = process.env.OUTDIR ?? 'dist';
   const app = new App({ outdir });
-  new ShopChart(app, STAGING);
-  app.synth();
-  const violations = validateYamlFiles([path.join(outdir, `${STAGING.name}.k8s.yaml`)]);
-  console.log(formatReport(violations));
-  if (hasErrors(violations)) process.exitCode = 1;
+  const chart = new ShopChart(app, STAGING);
+  // Validate the objects before writing them: a rejected object never reaches the output directory.
+  const violations = validateManifests(chart.toJson());
+  if (violations.length > 0) console.error(formatReport(violations));
+  if (hasErrors(violations)) {
+    console.error(`Validation failed: nothing was written to ${outdir}.`);
+    process.exitCode = 1;
+  } else {
+    app.synth();
+    console.log(`wrote ${path.join(outdir, `${STAGING.name}.k8s.yaml`)}`);
+  }
 }

@@ -164,6 +164,16 @@ kube() {
   fi
 }
 
+# require_cluster: fail at once, with kubectl's reason, when the API server of the context does not answer
+# within TODO_CLUSTER_TIMEOUT seconds (default 5): a stopped kind or minikube cluster, or a context that
+# points nowhere. Otherwise the next steps would each wait on kubectl and then report something else
+# (a missing Secret, a failed apply). /version is readable without any permission.
+require_cluster() {
+  local out
+  out=$(kube get --raw=/version --request-timeout="${TODO_CLUSTER_TIMEOUT:-5}s" 2>&1 >/dev/null) && return 0
+  die "the cluster of context ${TODO_KUBE_CONTEXT:-(current)} does not answer ($(printf '%s\n' "$out" | tail -n 1)); start it with scripts/cluster-up.sh --env $ENV_NAME"
+}
+
 # ---------------------------------------------------------------------------
 # Environments, read from the cdk8s app: `node build/main.js --print-env` prints main.ts's
 # ENVIRONMENTS as "<environment> <key> <value>" lines.

@@ -5,7 +5,7 @@
 
 readonly IMAGES_STAND_INS_DIR="$TODO_SCRIPTS_DIR/images/stand-ins"
 readonly IMAGES_DEBIAN_SUITE=bookworm
-readonly IMAGES_DEBIAN_STAND_IN="localhost/stand-in/debian:$IMAGES_DEBIAN_SUITE-slim"
+readonly IMAGES_LIBRARY="${BASH_SOURCE[0]}"
 readonly IMAGES_DEBIAN_MIRROR=${TODO_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 readonly IMAGES_DEBIAN_SECURITY_MIRROR=${TODO_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 # Where the builds' RUN steps reach the package registries: "" (the builder's default), "host", or
@@ -119,10 +119,17 @@ images_stand_in_args() {
   done < <(images_base_args "$dockerfile")
 }
 
+# images_debian_stand_in_name: the Debian base, named by this file's checksum: a change to how it is made
+# builds it anew.
+images_debian_stand_in_name() {
+  printf 'localhost/stand-in/debian:%s-slim-%s\n' "$IMAGES_DEBIAN_SUITE" "$(cksum <"$IMAGES_LIBRARY" | cut -d' ' -f1)"
+}
+
 # images_stand_in NAME UPSTREAM: build (or reuse) the stand-in NAME for the upstream image UPSTREAM; print its name.
 images_stand_in() {
-  local name=$1 upstream=$2 tag ref args=()
+  local name=$1 upstream=$2 tag ref debian args=()
   tag=${upstream##*:}
+  debian=$(images_debian_stand_in_name)
   ref="localhost/stand-in/$name:$tag"
   images_debian_stand_in >&2 || return 1
   if [[ "$name" == node ]]; then
@@ -134,7 +141,7 @@ images_stand_in() {
   fi
   log "stand-in $ref for $upstream (Debian $IMAGES_DEBIAN_SUITE, scripts/images/stand-ins/$name)" >&2
   if ! images_build buildah "$ref" "$IMAGES_STAND_INS_DIR/$name" --pull=never \
-    --build-arg "DEBIAN_IMAGE=$IMAGES_DEBIAN_STAND_IN" ${args[@]+"${args[@]}"} >&2; then
+    --build-arg "DEBIAN_IMAGE=$debian" ${args[@]+"${args[@]}"} >&2; then
     err "could not build the stand-in $ref (output above)"
     return 1
   fi
@@ -155,12 +162,14 @@ images_npm_of_node() {
 # CAs this machine added locally (/usr/local/share/ca-certificates), so builds behind a TLS-inspecting
 # proxy reach the registries.
 images_debian_stand_in() {
-  if buildah inspect --type image "$IMAGES_DEBIAN_STAND_IN" >/dev/null 2>&1; then return 0; fi
+  local image
+  image=$(images_debian_stand_in_name)
+  if buildah inspect --type image "$image" >/dev/null 2>&1; then return 0; fi
   [[ "$(id -u)" == 0 ]] || die "building the Debian stand-in needs root (debootstrap and buildah)"
   require_tool debootstrap buildah
   local root container
   root=$(mktemp -d "${TMPDIR:-/tmp}/stand-in-debian.XXXXXX")
-  log "stand-in $IMAGES_DEBIAN_STAND_IN: debootstrap --variant=minbase $IMAGES_DEBIAN_SUITE from $IMAGES_DEBIAN_MIRROR"
+  log "stand-in $image: debootstrap --variant=minbase $IMAGES_DEBIAN_SUITE from $IMAGES_DEBIAN_MIRROR"
   images_in_build_network debootstrap --variant=minbase --include=ca-certificates "$IMAGES_DEBIAN_SUITE" "$root/rootfs" \
     "$IMAGES_DEBIAN_MIRROR" >"$root/debootstrap.log" 2>&1 || {
     tail -n 20 "$root/debootstrap.log" >&2
@@ -176,8 +185,8 @@ images_debian_stand_in() {
     ! buildah config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --cmd bash \
       --label "org.opencontainers.image.description=Debian $IMAGES_DEBIAN_SUITE minbase, a stand-in for debian:$IMAGES_DEBIAN_SUITE-slim" \
       "$container" ||
-    ! buildah commit --quiet --rm "$container" "$IMAGES_DEBIAN_STAND_IN" >/dev/null; then
-    die "could not commit $IMAGES_DEBIAN_STAND_IN"
+    ! buildah commit --quiet --rm "$container" "$image" >/dev/null; then
+    die "could not commit $image"
   fi
   rm -rf "$root"
 }
@@ -211,7 +220,9 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
   find "$rootfs/usr/share/doc" -mindepth 2 ! -name copyright -delete 2>/dev/null || true
-  rm -rf "$rootfs/usr/share/man"/* "$rootfs/usr/share/info"/* "$rootfs/var/lib/apt/lists"/* "$rootfs/var/cache/apt"/*.bin
+  find "$rootfs/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} + 2>/dev/null || true
+  rm -rf "$rootfs/usr/share/man"/* "$rootfs/usr/share/info"/* "$rootfs/var/lib/apt/lists"/* \
+    "$rootfs/var/cache/apt"/*.bin "$rootfs/var/cache/apt/archives"/*.deb
   for ca in /usr/local/share/ca-certificates/*.crt; do
     [[ -f "$ca" ]] && cp "$ca" "$rootfs/usr/local/share/ca-certificates/"
   done

@@ -33,6 +33,15 @@ test('versions come from go.mod: a supported Kubernetes minor, etcd 3.6, kwok', 
     + `kwok ${/sigs\.k8s\.io\/kwok (v[\d.]+)/.exec(goMod)![1]}\n`);
 });
 
+test('versions, read from go.mod without Go, are what `go list -m` resolves', () => {
+  const listed = spawnSync('go', ['list', '-m', '-f', '{{.Version}}', 'k8s.io/kubernetes', 'go.etcd.io/etcd/server/v3', 'sigs.k8s.io/kwok'], {
+    cwd: path.dirname(SCRIPT), encoding: 'utf8',
+  });
+  expect(listed.status).toBe(0);
+  const [kubernetes, etcd, kwok] = listed.stdout.trim().split('\n');
+  expect(script(['versions']).stdout).toBe(`kubernetes ${kubernetes}\netcd ${etcd}\nkwok ${kwok}\n`);
+});
+
 test('a second build reuses the cache and the API server reports the pinned version', () => {
   const build = script(['build']);
   expect(build.status).toBe(0);
@@ -53,6 +62,45 @@ test('stop ends every process it started: no stray process is left', () => {
     cluster.stop();
   }
   expect(pids.filter(alive)).toEqual([]);
+}, 300_000);
+
+test('a provisioned volume is world-writable, as kind\'s local-path and minikube\'s hostpath provisioners make it', async () => {
+  // fsGroup does not apply to hostPath volumes: a non-root pod writes its claim only because of this mode (the real
+  // node found 0755 root-owned directories that the backend's uid 1000 could not write).
+  const cluster = ControlPlane.start();
+  try {
+    for (const provisioner of ['rancher.io/local-path', 'k8s.io/minikube-hostpath']) {
+      const name = provisioner.replace(/[./]/g, '-');
+      cluster.kubectlOk(['apply', '-f', '-'], {
+        input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
+          { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name }, provisioner, volumeBindingMode: 'Immediate' },
+          { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, namespace: 'default' },
+            spec: { storageClassName: name, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+        ] }),
+      });
+      const volume = await cluster.waitFor(`the ${provisioner} claim bound`, () => {
+        const claim = cluster.getJson(['pvc', name, '-n', 'default']);
+        return claim.status.phase === 'Bound' ? cluster.getJson(['pv', claim.spec.volumeName]) : undefined;
+      });
+      expect((fs.statSync(volume.spec.hostPath.path).mode & 0o777).toString(8)).toBe('777');
+    }
+  } finally {
+    cluster.stop();
+  }
+}, 300_000);
+
+test('with TODO_CONTROL_PLANE_NODES=0 no kwok runs and no node exists (a real node joins: test/node)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'control-plane-nodeless-'));
+  try {
+    const started = script(['start', dir], { TODO_CONTROL_PLANE_NODES: '0' });
+    expect(started.status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'pids'), 'utf8')).not.toMatch(/^kwok /m);
+    const nodes = spawnSync(path.join(dir, 'bin', 'kubectl'), ['--kubeconfig', path.join(dir, 'kubeconfig'), 'get', 'nodes', '-o', 'name'], { encoding: 'utf8' });
+    expect({ status: nodes.status, nodes: nodes.stdout }).toEqual({ status: 0, nodes: '' });
+  } finally {
+    script(['stop', dir]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }, 300_000);
 
 test('a component that fails at start-up is named, with the end of its log, and nothing is left running', () => {

@@ -102,7 +102,7 @@ export class ControlPlane {
 
 /** `npx cdk8s synth`, exactly as the README runs it, into `outdir`. */
 export function synth(cluster: ControlPlane, outdir: string, env: NodeJS.ProcessEnv = {}): Result {
-  return cluster.run('npx', ['cdk8s', 'synth', '--output', outdir], { env: cluster.env(env) });
+  return cluster.run('npx', ['cdk8s', 'synth', '--no-check-upgrade', '--output', outdir], { env: cluster.env(env) });
 }
 
 /** The names of a Deployment's ReplicaSets. */

@@ -5,6 +5,7 @@
  * (the Secret, and with SQLite the claim, stay), install again (the same volume is bound again).
  */
 import { APP_SECRET_NAME, ENVIRONMENTS } from '../../main';
+import { DEFAULT_POD_SECURITY_VERSION } from '../../lib/app-namespace';
 import { k8sTools } from '../k8s-tools';
 import { ControlPlane, replicaSets, Result } from './control-plane';
 
@@ -36,7 +37,7 @@ function exists(args: string[]): boolean {
 /** The documented first steps: the namespace with its Pod Security labels, then the Secret. */
 function prepareNamespace(namespace: string): void {
   cluster.kubectlOk(['create', 'namespace', namespace]);
-  cluster.kubectlOk(['label', 'namespace', namespace, 'pod-security.kubernetes.io/enforce=restricted', 'pod-security.kubernetes.io/enforce-version=latest']);
+  cluster.kubectlOk(['label', 'namespace', namespace, 'pod-security.kubernetes.io/enforce=restricted', `pod-security.kubernetes.io/enforce-version=${DEFAULT_POD_SECURITY_VERSION}`]);
   cluster.kubectlOk(['-n', namespace, 'create', 'secret', 'generic', APP_SECRET_NAME, '--from-literal=BETTER_AUTH_SECRET=test-only',
     '--from-literal=DATABASE_URL=postgresql://todo:test-only@db.example/todo']);
 }

@@ -13,7 +13,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testRegex: suites.map((suite) => `${suite.replace('<rootDir>/', '').replace(/[.]/g, '\\.')}${suite.endsWith('/') ? '.*\\.test\\.ts' : ''}$`),
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
   // The consumer example imports the package by name; here it runs against this checkout's sources.

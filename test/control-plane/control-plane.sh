@@ -30,7 +30,7 @@ usage() {
 Usage: $(basename "$0") COMMAND [DIR]
 
 Commands:
-  versions     print the pinned Kubernetes, etcd and kwok versions (from go.mod)
+  versions     print the pinned Kubernetes, etcd and kwok versions (read from go.mod; needs no Go)
   build        build the binaries once into the cache (reused when present) and print its path
   start DIR    start the control plane with its state, certificates and logs in DIR (created);
                writes DIR/kubeconfig and DIR/bin (the binaries' directory) and returns when the
@@ -57,9 +57,16 @@ Needs: go (build only), openssl, node.
 EOF
 }
 
-module_version() { (cd "$CP_DIR" && go list -m -f '{{.Version}}' "$1"); }
+# module_version MODULE: the version go.mod requires (what `go list -m` reports for a module that is not
+# replaced), read without the go tool, so `versions` and a built cache work on a machine without Go.
+module_version() {
+  local version
+  version=$(go_build_module_version "$CP_DIR/go.mod" "$1")
+  [ -n "$version" ] || die "$CP_DIR/go.mod does not require $1"
+  printf '%s\n' "$version"
+}
 
-k8s_version() { go_build_module_version "$CP_DIR/go.mod" k8s.io/kubernetes; }
+k8s_version() { module_version k8s.io/kubernetes; }
 
 # build_dir: the cache directory, named by everything the binaries are built from.
 build_dir() {
@@ -323,8 +330,11 @@ cmd_stop() {
 case "${1:-}" in
   -h | --help | "") usage ;;
   versions)
-    printf 'kubernetes %s\netcd %s\nkwok %s\n' "$(k8s_version)" \
-      "$(module_version go.etcd.io/etcd/server/v3)" "$(module_version sigs.k8s.io/kwok)"
+    # One assignment each: a failed look-up stops the script (set -e) instead of printing an empty version.
+    kubernetes=$(k8s_version)
+    etcd=$(module_version go.etcd.io/etcd/server/v3)
+    kwok=$(module_version sigs.k8s.io/kwok)
+    printf 'kubernetes %s\netcd %s\nkwok %s\n' "$kubernetes" "$etcd" "$kwok"
     ;;
   build) cmd_build ;;
   start | stop)

@@ -1,8 +1,9 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { NODE_DIR_FILE, NODE_SCRIPT, REPO_ROOT, STATIC_FRONTEND_TAG, TestNode } from './node';
+import { hostState } from './host-state';
+import { NODE_DIR_VARIABLE, NODE_SCRIPT, REPO_ROOT, STATIC_FRONTEND_TAG, TestNode } from './node';
 
 /** Runs a step; its output goes to LOG (the tail is shown when it fails). */
 function run(what: string, command: string, args: readonly string[], timeoutMs: number, log: string): void {
@@ -17,21 +18,31 @@ function run(what: string, command: string, args: readonly string[], timeoutMs: 
   process.stderr.write(`test:node: ${what}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
+/** Every 5 s, the node's memory (`node.sh memory`) into DIR/memory.log; global-teardown.ts reports the peak. */
+function sampleMemory(dir: string): void {
+  const sampler = spawn('bash', ['-c', `while sleep 5; do bash "$1" memory "$2" >>"$2/memory.log" 2>/dev/null || exit 0; done`, 'sampler', NODE_SCRIPT, dir], {
+    detached: true, stdio: 'ignore',
+  });
+  sampler.unref();
+  (globalThis as any).memorySampler = sampler.pid;
+}
+
 /**
  * Builds the node (a no-op when the cache holds it) and the app, starts one node for the run, and builds
  * the reference images into it the README's way: `scripts/build-images.sh --env local` inside `node.sh exec`
  * (and, before it, the frontend's static target for NextFrontend's static mode).
  */
 export default function globalSetup(): void {
+  (globalThis as any).hostStateBefore = hostState();
   const log = path.join(os.tmpdir(), `todo-node-setup-${process.pid}.log`);
   run('building the node', 'bash', [NODE_SCRIPT, 'build'], 3_600_000, log);
   run('building the app (tsc -b)', path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-b'], 600_000, log);
   // TODO_NODE_DIR: a node already running there (started by hand), kept running afterwards.
   const reused = process.env.TODO_NODE_DIR;
   const dir = reused ?? fs.mkdtempSync(path.join(os.tmpdir(), 'todo-node-'));
-  fs.mkdirSync(path.dirname(NODE_DIR_FILE), { recursive: true });
-  fs.writeFileSync(NODE_DIR_FILE, dir);
+  process.env[NODE_DIR_VARIABLE] = dir;
   if (!reused) run('starting the node', 'bash', [NODE_SCRIPT, 'start', dir], 600_000, log);
+  sampleMemory(dir);
   const node = new TestNode(dir);
   // The static target first: build-images.sh records the tag of its last build for deploy.sh.
   run('building the static frontend', 'bash', [NODE_SCRIPT, 'exec', dir, '--', 'scripts/build-images.sh', '--env', 'local',

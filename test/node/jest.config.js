@@ -13,7 +13,7 @@ module.exports = {
   roots: ['<rootDir>/test/node'],
   testRegex: 'test/node/.*\\.test\\.ts$',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
   moduleNameMapper: { '^cdk8s-fastapi-nextjs(/.*)?$': '<rootDir>/lib$1' },

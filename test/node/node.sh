@@ -43,6 +43,8 @@ Commands:
                    builds with buildah (Debian stand-ins for the upstream base images: no registry)
                    and loads into the node's containerd; scripts/deploy.sh and smoke-test.sh work as
                    on kind (http://127.0.0.1 reaches the Ingress controller's hostPorts 80 and 443)
+  memory DIR       print the memory the node uses now, in MiB: its processes' resident memory (control
+                   plane, kubelet, containerd, shims, ...) and its pods' cgroup usage
   stop DIR         stop everything started in DIR (containers, node, control plane, namespaces,
                    cgroups); keeps the logs in DIR/logs and DIR/control-plane/logs
   -h, --help       show this help
@@ -226,6 +228,19 @@ cmd_exec() {
   node_in "$dir" env "${environment[@]}" "$@"
 }
 
+# cmd_memory DIR: "processes <MiB> pods <MiB> total <MiB>".
+cmd_memory() {
+  local dir=$1 pid kib=0 rss pods=0 usage
+  dir=$(cd "$dir" && pwd)
+  for pid in $(components_pid "$dir" anchor) $(node_namespace_pids "$dir"); do
+    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+    kib=$((kib + ${rss:-0}))
+  done
+  usage="/sys/fs/cgroup/memory$(node_cgroup_root "$dir")/memory.usage_in_bytes"
+  if [[ -r "$usage" ]]; then pods=$(($(cat "$usage") / 1048576)); fi
+  printf 'processes %d pods %d total %d\n' $((kib / 1024)) "$pods" $((kib / 1024 + pods))
+}
+
 # node_stop DIR: stop everything, in an order that leaves nothing behind even after a failed start.
 node_stop() {
   local dir=$1 name pid
@@ -255,7 +270,7 @@ case "${1:-}" in
   -h | --help | "") usage ;;
   versions) cmd_versions ;;
   build) node_build ;;
-  start | stop)
+  start | stop | memory)
     [[ $# -eq 2 ]] || usage_error "$1 needs a directory"
     "cmd_$1" "$2"
     ;;

@@ -5,14 +5,15 @@
  * of the README's scripts would there.
  */
 import { spawnSync, SpawnSyncReturns } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const NODE_SCRIPT = path.join(REPO_ROOT, 'test', 'node', 'node.sh');
-/** Where global-setup.ts writes the running node's directory for the test files. */
-export const NODE_DIR_FILE = path.join(os.tmpdir(), 'cdk8s-fastapi-nextjs-test-node', 'dir');
+/**
+ * The run's node directory, set by global-setup.ts in the environment the test files inherit: each run (and
+ * each checkout running at the same time) talks to its own node only.
+ */
+export const NODE_DIR_VARIABLE = 'TODO_TEST_NODE_DIR';
 
 /** The tag global-setup builds the static frontend image with (the standalone one has the recorded tag). */
 export const STATIC_FRONTEND_TAG = 'v0.0.0-static';
@@ -36,8 +37,9 @@ export interface ExecOptions {
 export class TestNode {
   /** The node global-setup.ts started for this run. */
   public static current(): TestNode {
-    if (!fs.existsSync(NODE_DIR_FILE)) throw new Error(`no node was started for this run (${NODE_DIR_FILE} is missing): run npm run test:node`);
-    return new TestNode(fs.readFileSync(NODE_DIR_FILE, 'utf8').trim());
+    const dir = process.env[NODE_DIR_VARIABLE];
+    if (!dir) throw new Error(`no node was started for this run (${NODE_DIR_VARIABLE} is not set): run npm run test:node`);
+    return new TestNode(dir);
   }
 
   public constructor(public readonly dir: string) {}

@@ -9,8 +9,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { OUTSIDE_IP, OUTSIDE_NAME, OutsidePostgres, startPostgres, startTcpServer } from './outside';
-import { curl, REPO_ROOT, TestNode } from './node';
+import { createPublicGateway, PublicGateway } from './gateway';
+import { OUTSIDE_IP, OUTSIDE_NAME, OutsidePostgres, OutsideServer, startPostgres, startTcpServer } from './outside';
+import { REPO_ROOT, TestNode } from './node';
 
 const NAMESPACE = 'todo-production';
 const HOST = 'todo.example.com';
@@ -18,8 +19,8 @@ const INTRUDER = 'node-test-intruder';
 let node: TestNode;
 let postgres: OutsidePostgres;
 let work: string;
-let outsideHttp: { stop(): void };
-let gatewayAddress: string;
+let outsideHttp: OutsideServer;
+let gateway: PublicGateway;
 
 /** Connects from inside a pod to HOST:PORT; true when the TCP handshake completes within 3 s. */
 function connects(namespace: string, pod: string, host: string, port: number): boolean {
@@ -36,7 +37,7 @@ function podOf(namespace: string, selector: string): string {
 }
 
 function gatewayCurl(pathname: string, args: readonly string[] = []): { status: number; body: string } {
-  return curl(node, `https://${HOST}${pathname}`, ['--resolve', `${HOST}:443:${gatewayAddress}`, '--cacert', path.join(work, 'tls.crt'), ...args]);
+  return gateway.curl(pathname, args);
 }
 
 beforeAll(async () => {
@@ -46,24 +47,7 @@ beforeAll(async () => {
   outsideHttp = startTcpServer(node, 8080, 'answer');
 
   // The platform's part: the shared Gateway with a certificate for the host, as production expects it.
-  const openssl = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${HOST}`,
-    '-addext', `subjectAltName=DNS:${HOST}`, '-keyout', path.join(work, 'tls.key'), '-out', path.join(work, 'tls.crt')], { encoding: 'utf8' });
-  if (openssl.status !== 0) throw new Error(openssl.stderr);
-  node.kubectlOk(['-n', 'gateway-system', 'create', 'secret', 'tls', 'public-tls', '--cert', path.join(work, 'tls.crt'), '--key', path.join(work, 'tls.key')]);
-  node.kubectlOk(['apply', '-f', '-'], {
-    input: JSON.stringify({
-      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'gateway-system' },
-      spec: {
-        gatewayClassName: 'traefik',
-        listeners: [{
-          name: 'https', protocol: 'HTTPS', port: 8443, hostname: HOST,
-          tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'public-tls' }] },
-          allowedRoutes: { namespaces: { from: 'All' } },
-        }],
-      },
-    }),
-  });
-  gatewayAddress = node.getJson(['service', 'traefik', '-n', 'gateway-system']).spec.clusterIP;
+  gateway = createPublicGateway(node, HOST);
 
   // The README's production path: the Secret first, then synth and apply.
   node.kubectlOk(['create', 'namespace', NAMESPACE]);
@@ -92,8 +76,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   for (const namespace of [NAMESPACE, INTRUDER]) node?.deleteNamespace(namespace);
-  node?.kubectl(['-n', 'gateway-system', 'delete', 'gateway', 'public', '--ignore-not-found']);
-  node?.kubectl(['-n', 'gateway-system', 'delete', 'secret', 'public-tls', '--ignore-not-found']);
+  gateway?.remove();
   outsideHttp?.stop();
   postgres?.stop();
   if (work) fs.rmSync(work, { recursive: true, force: true });

@@ -113,6 +113,30 @@ test('the provisioned volume is world-writable on the node, as kind\'s local-pat
   for (const sub of ['data', 'logs']) expect(fs.statSync(path.join(volume.spec.hostPath.path, sub)).uid).toBe(1000);
 });
 
+test('a hostPath directory the app\'s user cannot write stops the backend with the owner, the mode and the fix', async () => {
+  // What the kubelet leaves for a missing hostPath directory (root-owned), and what a user gets without
+  // scripts/cluster-up.sh: fsGroup does not apply to hostPath volumes.
+  const rootOwned = fs.mkdtempSync(path.join(os.tmpdir(), 'todo-node-hostpath-root-'));
+  try {
+    deploy('node-sec-unprepared', (chart) => {
+      const backend = new FastApiBackend(chart, 'backend', { image: `todo-backend:${tag}`, partOf: 'node-test', replicas: 1 });
+      new SqlitePersistence(chart, 'data', { partOf: 'node-test', hostPath: rootOwned }).attachTo(backend);
+    });
+    const log = await node.waitFor('the prepare-data step to fail', () => {
+      const [pod] = node.pods('node-sec-unprepared', 'app.kubernetes.io/name=backend');
+      const terminated = pod?.status.initContainerStatuses?.[0]?.lastState?.terminated ?? pod?.status.initContainerStatuses?.[0]?.state?.terminated;
+      return terminated?.exitCode === 1 ? node.kubectlOk(['logs', '-n', 'node-sec-unprepared', pod.metadata.name, '-c', 'prepare-data', ...(pod.status.initContainerStatuses[0].lastState?.terminated ? ['--previous'] : [])]) : undefined;
+    }, 120_000);
+    expect(log).toContain('Permission denied');
+    expect(log).toMatch(/SqlitePersistence: uid 1000 cannot create \/volume\/data \/volume\/logs on the volume of claim data \(its root: drwx------ 0 0\)/);
+    expect(log).toContain('chown the directory on the node to that uid');
+  } finally {
+    node.deleteNamespace('node-sec-unprepared');
+    node.kubectl(['delete', 'pv', 'node-sec-unprepared-data', '--ignore-not-found']);
+    fs.rmSync(rootOwned, { recursive: true, force: true });
+  }
+});
+
 test('the backend writes its SQLite database on both volumes', () => {
   for (const namespace of ['node-sec-claim', 'node-sec-hostpath']) {
     const [backend] = containers(namespace).filter((container) => container.name === 'backend');

@@ -105,8 +105,8 @@ describe('missing tools', () => {
     }
   });
 
-  test('build-images.sh without docker names docker', () => {
-    const sb = new Sandbox({ omit: ['docker'] });
+  test('build-images.sh with neither docker nor buildah names docker', () => {
+    const sb = new Sandbox({ omit: ['docker', 'buildah'] });
     try {
       for (const d of ['be', 'fe']) {
         fs.mkdirSync(path.join(sb.root, d));

@@ -25,7 +25,7 @@ describe('deploy.sh', () => {
   let sb: Sandbox;
   beforeEach(() => {
     sb = new Sandbox();
-    sb.rule({ tool: 'npx', match: '^cdk8s synth$', run: FAKE_SYNTH });
+    sb.rule({ tool: 'npx', match: '^cdk8s synth --no-check-upgrade$', run: FAKE_SYNTH });
     sb.rule({ tool: 'kubectl', match: 'get deployments,statefulsets', stdout: WORKLOADS });
   });
   afterEach(() => sb.cleanup());
@@ -37,7 +37,8 @@ describe('deploy.sh', () => {
     expect(res.status).toBe(0);
     const manifest = path.join(sb.root, 'dist', 'local.k8s.yaml');
     expect(sb.lines()).toEqual([
-      'npx cdk8s synth',
+      'npx cdk8s synth --no-check-upgrade',
+      'kubectl --context kind-todo get --raw=/version --request-timeout=5s',
       'kubectl --context kind-todo -n todo-local get secret todo-secrets -o name',
       `kubectl --context kind-todo apply -f ${manifest} ${PRUNE('local')}`,
       'kubectl --context kind-todo -n todo-local get deployments,statefulsets -l app.kubernetes.io/part-of=todo -o name',
@@ -58,7 +59,7 @@ describe('deploy.sh', () => {
     expect(synthEnv()).toEqual([
       `TODO_ENV=minikube IMAGE_TAG=v0.1.0-def5678 IMAGE_REGISTRY=reg.local:5000 cwd=${sb.root}`,
     ]);
-    expect(sb.lines()[1]).toBe('kubectl --context todo -n todo-minikube get secret todo-secrets -o name');
+    expect(sb.lines()[2]).toBe('kubectl --context todo -n todo-minikube get secret todo-secrets -o name');
   });
 
   test('IMAGE_TAG from the environment wins over the recorded tag; no tag at all leaves the synth default', () => {
@@ -162,13 +163,33 @@ describe('deploy.sh', () => {
     expect(sb.lines().filter((l) => l.includes('rollout status'))).toEqual([]);
   });
 
+  test.each([
+    ['local', 'kind-todo', 'The connection to the server 127.0.0.1:41355 was refused - did you specify the right host or port?'],
+    ['minikube', 'todo', 'Unable to connect to the server: dial tcp 192.168.49.2:8443: i/o timeout'],
+  ])('%s: a cluster that does not answer stops the deploy at once, with kubectl\'s reason, before the Secret check or apply', (env, context, reason) => {
+    sb.rule({ tool: 'kubectl', match: 'get --raw=/version', exit: 1, stderr: `E1204 17:00:00.000000 memcache.go:265] couldn't get current server API group list\n${reason}\n` });
+    const res = sb.run('deploy.sh', ['--env', env]);
+    expect(res.status).toBe(1);
+    expect(sb.lines()).toEqual(['npx cdk8s synth --no-check-upgrade', `kubectl --context ${context} get --raw=/version --request-timeout=5s`]);
+    expect(res.stderr).toContain(`the cluster of context ${context} does not answer (${reason}); start it with scripts/cluster-up.sh --env ${env}`);
+    expect(res.stderr).not.toContain('secret');
+  });
+
+  test('TODO_CLUSTER_TIMEOUT sets how long the reachability check waits', () => {
+    expect(sb.run('deploy.sh', ['--env', 'local'], { env: { TODO_CLUSTER_TIMEOUT: '20' } }).status).toBe(0);
+    expect(sb.lines()[1]).toBe('kubectl --context kind-todo get --raw=/version --request-timeout=20s');
+  });
+
   test('--diff previews against the cluster, prune included, changes nothing and passes on kubectl diff\'s exit code', () => {
     fs.mkdirSync(path.join(sb.root, 'dist'));
     fs.writeFileSync(path.join(sb.root, 'dist', 'local.k8s.yaml'), 'kind: Namespace\n');
     sb.rule({ tool: 'kubectl', match: ' diff -f ', exit: 1, stdout: '+  replicas: 2\n' });
     const res = sb.run('deploy.sh', ['--skip-synth', '--diff']);
     expect(res.status).toBe(1);
-    expect(sb.lines()).toEqual([`kubectl --context kind-todo diff -f ${path.join(sb.root, 'dist', 'local.k8s.yaml')} ${PRUNE('local')}`]);
+    expect(sb.lines()).toEqual([
+      'kubectl --context kind-todo get --raw=/version --request-timeout=5s',
+      `kubectl --context kind-todo diff -f ${path.join(sb.root, 'dist', 'local.k8s.yaml')} ${PRUNE('local')}`,
+    ]);
     expect(res.stdout).toContain('differences above');
   });
 
@@ -188,6 +209,7 @@ describe('deploy.sh', () => {
     const res = sb.run('deploy.sh', ['--skip-synth', '--restart', '--no-secret-check']);
     expect(res.status).toBe(0);
     expect(sb.lines()).toEqual([
+      'kubectl --context kind-todo get --raw=/version --request-timeout=5s',
       `kubectl --context kind-todo apply -f ${path.join(sb.root, 'dist', 'local.k8s.yaml')} ${PRUNE('local')}`,
       'kubectl --context kind-todo -n todo-local get deployments,statefulsets -l app.kubernetes.io/part-of=todo -o name',
       'kubectl --context kind-todo -n todo-local rollout restart deployment -l app.kubernetes.io/part-of=todo',

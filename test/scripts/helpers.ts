@@ -1,6 +1,6 @@
 /**
  * Test harness for the bash scripts in scripts/: runs a script with `bash` in a sandbox whose PATH
- * holds only stub executables (kind, minikube, kubectl, docker, helm, npx, curl) and symlinks to a
+ * holds only stub executables (kind, minikube, kubectl, docker, buildah, ctr, helm, npx, curl) and symlinks to a
  * fixed set of system tools, so no real cluster or Docker engine is touched and a missing tool can
  * be simulated by leaving its stub out.
  *
@@ -19,13 +19,13 @@ import * as path from 'path';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SCRIPTS_DIR = path.join(REPO_ROOT, 'scripts');
 
-export const STUBBED_TOOLS = ['kind', 'minikube', 'kubectl', 'docker', 'helm', 'npx', 'curl'];
+export const STUBBED_TOOLS = ['kind', 'minikube', 'kubectl', 'docker', 'buildah', 'ctr', 'helm', 'npx', 'curl'];
 
 /** System commands the scripts (and the stubs) may use; nothing else is on the sandbox PATH. */
 const SYSTEM_TOOLS = [
   'bash', 'env', 'cat', 'sed', 'grep', 'head', 'tail', 'tr', 'cut', 'mkdir', 'rm', 'mv', 'cp',
   'date', 'dirname', 'basename', 'mktemp', 'chmod', 'chown', 'id', 'sleep', 'wc', 'sort', 'find',
-  'git', 'node', 'sha256sum', 'base64', 'ls', 'touch', 'rmdir',
+  'git', 'node', 'sha256sum', 'base64', 'ls', 'touch', 'rmdir', 'cksum',
 ];
 
 let systemToolPaths: Record<string, string> | undefined;

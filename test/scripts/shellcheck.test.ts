@@ -27,12 +27,14 @@ describe('shellcheck', () => {
     }
   });
 
-  test('reports nothing for any script in scripts/, test/control-plane/ or examples/', async () => {
+  test('reports nothing for any script in scripts/, test/control-plane/, test/node/, test/lib/ or examples/', async () => {
     const shellcheck = findShellcheck();
     if (!shellcheck) throw new Error('shellcheck was not found on PATH; run: apt-get install shellcheck');
-    const files = [SCRIPTS_DIR, path.join(REPO_ROOT, 'test', 'control-plane'), path.join(REPO_ROOT, 'examples')]
+    const files = [SCRIPTS_DIR, ...['control-plane', 'node', 'lib'].map((dir) => path.join(REPO_ROOT, 'test', dir)), path.join(REPO_ROOT, 'examples')]
       .flatMap(shellScripts).map((f) => path.relative(REPO_ROOT, f)).sort();
     expect(files).toContain(path.join('test', 'control-plane', 'control-plane.sh'));
+    expect(files).toContain(path.join('test', 'node', 'node.sh'));
+    expect(files).toContain(path.join('test', 'lib', 'components.sh'));
     expect(files).toContain(path.join('scripts', 'lib', 'common.sh'));
     expect(files.length).toBeGreaterThanOrEqual(9);
     // One process per file, in parallel. Each file is checked on its own (lib/common.sh included),

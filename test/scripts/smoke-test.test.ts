@@ -22,7 +22,7 @@ describe('smoke-test.sh', () => {
     const urls = ['/health', '/docs', '/openapi.json', '/api/todos', '/'].map((p) => `http://127.0.0.1${p}`);
     expect(sb.lines()).toEqual(
       urls.map(
-        (u) => `curl -sS -o ${sb.calls()[0].args[2]} -w %{http_code} %{content_type} --max-time 10 -H Host: todo.localhost ${u}`,
+        (u) => `curl -sS -o ${sb.calls()[0].args[2]} -w %{http_code} %{content_type} --connect-timeout 2 --max-time 10 -H Host: todo.localhost ${u}`,
       ),
     );
     expect(res.stdout).toMatch(/PASS +backend health +GET \/health +-> 200 application\/json/);
@@ -75,12 +75,45 @@ describe('smoke-test.sh', () => {
     expect(sb.lines('curl').filter((l) => l.endsWith('http://127.0.0.1/'))).toHaveLength(2);
   });
 
-  test('no answer at all (nothing listening) fails every check', () => {
-    const res = sb.run('smoke-test.sh', ['--retries', '1', '--url', 'http://127.0.0.1:8080/', '--host', 'todo.example']);
+  test('a connection that gives no HTTP answer fails every check, each retried', () => {
+    sb.rule({ tool: 'curl', exit: 52, stderr: 'curl: (52) Empty reply from server\n' });
+    const res = sb.run('smoke-test.sh', ['--retries', '2', '--url', 'http://127.0.0.1:8080/', '--host', 'todo.example']);
     expect(res.status).toBe(1);
     expect(res.stdout).toContain('0 passed, 5 failed');
     expect(res.stdout).toContain('(no answer)');
+    expect(sb.calls('curl')).toHaveLength(10);
     expect(sb.calls('curl')[0].args.slice(-3)).toEqual(['-H', 'Host: todo.example', 'http://127.0.0.1:8080/health']);
+  });
+
+  // curl's own messages and exit codes: 7 refused, 6 unknown host, 28 connect timeout.
+  test.each([
+    [7, 'curl: (7) Failed to connect to 127.0.0.1 port 8080 after 0 ms: Couldn\'t connect to server', "Failed to connect to 127.0.0.1 port 8080 after 0 ms: Couldn't connect to server"],
+    [6, 'curl: (6) Could not resolve host: todo.nowhere', 'Could not resolve host: todo.nowhere'],
+    [28, 'curl: (28) Connection timed out after 2001 milliseconds', 'Connection timed out after 2001 milliseconds'],
+  ])('nothing listening (curl exit %i) ends the test after two attempts of the first check, saying so', (exit, stderr, reason) => {
+    sb.rule({ tool: 'curl', exit, stderr: `${stderr}\n` });
+    const res = sb.run('smoke-test.sh', ['--url', 'http://127.0.0.1:8080/', '--host', 'todo.example']);
+    expect(res.status).toBe(1);
+    expect(sb.lines('curl').map((line) => line.split(' ').pop())).toEqual(['http://127.0.0.1:8080/health', 'http://127.0.0.1:8080/health']);
+    expect(res.stdout).toMatch(/FAIL +backend health +GET \/health +-> no connection/);
+    expect(res.stderr).toContain(`nothing answers at http://127.0.0.1:8080 (curl: ${reason}); is the kind cluster up? (scripts/cluster-up.sh --env local, then scripts/deploy.sh --env local)`);
+  });
+
+  test('a timeout after the connection (a slow answer) is retried like any failed check', () => {
+    sb.rule({ tool: 'curl', exit: 28, stderr: 'curl: (28) Operation timed out after 10000 milliseconds with 0 bytes received\n' });
+    const res = sb.run('smoke-test.sh', ['--retries', '3', '--api-path', '/api/todos']);
+    expect(res.status).toBe(1);
+    expect(sb.calls('curl')).toHaveLength(15);
+    expect(res.stdout).toContain('0 passed, 5 failed');
+  });
+
+  test('--connect-timeout sets how long curl waits for a connection, and must be a positive number', () => {
+    healthyApp(sb);
+    expect(sb.run('smoke-test.sh', ['--connect-timeout', '7']).status).toBe(0);
+    expect(sb.calls('curl')[0].args).toEqual(expect.arrayContaining(['--connect-timeout', '7']));
+    const bad = sb.run('smoke-test.sh', ['--connect-timeout', '0']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--connect-timeout expects a positive number of seconds');
   });
 
   test('an HTML page where the OpenAPI JSON should be (routed to the frontend) fails', () => {
