@@ -5,7 +5,6 @@
 
 readonly IMAGES_STAND_INS_DIR="$TODO_SCRIPTS_DIR/images/stand-ins"
 readonly IMAGES_DEBIAN_SUITE=bookworm
-readonly IMAGES_LIBRARY="${BASH_SOURCE[0]}"
 readonly IMAGES_DEBIAN_MIRROR=${TODO_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 readonly IMAGES_DEBIAN_SECURITY_MIRROR=${TODO_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 # Where the builds' RUN steps reach the package registries: "" (the builder's default), "host", or
@@ -119,10 +118,13 @@ images_stand_in_args() {
   done < <(images_base_args "$dockerfile")
 }
 
-# images_debian_stand_in_name: the Debian base, named by this file's checksum: a change to how it is made
-# builds it anew.
+# images_debian_stand_in_name: the Debian base, named by a checksum of its recipe (the functions that make it,
+# the suite and the mirrors): a change to how it is made builds it anew, nothing else does.
 images_debian_stand_in_name() {
-  printf 'localhost/stand-in/debian:%s-slim-%s\n' "$IMAGES_DEBIAN_SUITE" "$(cksum <"$IMAGES_LIBRARY" | cut -d' ' -f1)"
+  local recipe
+  recipe=$(declare -f images_debian_stand_in images_slim_rootfs
+    printf '%s\n' "$IMAGES_DEBIAN_SUITE" "$IMAGES_DEBIAN_MIRROR" "$IMAGES_DEBIAN_SECURITY_MIRROR")
+  printf 'localhost/stand-in/debian:%s-slim-%s\n' "$IMAGES_DEBIAN_SUITE" "$(printf '%s' "$recipe" | cksum | cut -d' ' -f1)"
 }
 
 # images_stand_in NAME UPSTREAM: build (or reuse) the stand-in NAME for the upstream image UPSTREAM; print its name.

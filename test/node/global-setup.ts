@@ -42,6 +42,17 @@ export default function globalSetup(): void {
   const dir = reused ?? fs.mkdtempSync(path.join(os.tmpdir(), 'todo-node-'));
   process.env[NODE_DIR_VARIABLE] = dir;
   if (!reused) run('starting the node', 'bash', [NODE_SCRIPT, 'start', dir], 600_000, log);
+  try {
+    prepareNode(dir, log);
+  } catch (error) {
+    // Jest runs no teardown after a failed setup: stop the node here.
+    if (!reused) spawnSync('bash', [NODE_SCRIPT, 'stop', dir], { stdio: 'ignore', timeout: 300_000 });
+    throw error;
+  }
+}
+
+/** The reference images built into the node the README's way, and the memory sampler. */
+function prepareNode(dir: string, log: string): void {
   sampleMemory(dir);
   const node = new TestNode(dir);
   // The static target first: build-images.sh records the tag of its last build for deploy.sh.

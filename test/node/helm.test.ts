@@ -51,8 +51,9 @@ function viaIngress(host: string, pathname: string, args: readonly string[] = []
   return curl(node, `http://127.0.0.1${pathname}`, ['-H', `Host: ${host}`, ...args]);
 }
 
-async function answers(what: string, request: () => { status: number }): Promise<void> {
-  await node.waitFor(what, () => (request().status === 200 ? true : undefined), 60_000);
+/** Waits until both workloads answer through the router (it learns each Service's endpoints on its own schedule). */
+async function answers(what: string, get: (pathname: string) => { status: number }): Promise<void> {
+  await node.waitFor(what, () => (get('/health').status === 200 && get('/').status === 200 ? true : undefined), 60_000);
 }
 
 beforeAll(() => {
@@ -78,7 +79,7 @@ describe('values.yaml (kind: SQLite, Ingress on todo.localhost)', () => {
   test('installs, answers through the Ingress, and keeps a todo across helm uninstall and install', async () => {
     prepareNamespace(namespace, { BETTER_AUTH_SECRET: 'node-test-only' });
     install(namespace, 'values.yaml');
-    await answers('/health through the Ingress', () => viaIngress('todo.localhost', '/health'));
+    await answers('the backend and the frontend through the Ingress', (pathname) => viaIngress('todo.localhost', pathname));
     expect(viaIngress('todo.localhost', '/').body).toContain('<title>Todo</title>');
     const title = `helm keeps me ${Date.now()}`;
     const created = viaIngress('todo.localhost', '/api/todos', ['-H', 'Content-Type: application/json', '-d', JSON.stringify({ title })]);
@@ -88,7 +89,7 @@ describe('values.yaml (kind: SQLite, Ingress on todo.localhost)', () => {
     helmOk(namespace, ['uninstall', RELEASE, '--wait', '--timeout', '120s']);
     expect(node.getJson(['pvc', '-n', namespace]).items.map((claim: any) => claim.status.phase)).toEqual(['Bound']);
     install(namespace, 'values.yaml');
-    await answers('/health through the Ingress after the new install', () => viaIngress('todo.localhost', '/health'));
+    await answers('the backend and the frontend through the Ingress after the new install', (pathname) => viaIngress('todo.localhost', pathname));
     const read = viaIngress('todo.localhost', `/api/todos/${id}`);
     expect({ status: read.status, title: read.status === 200 ? JSON.parse(read.body).title : undefined }).toEqual({ status: 200, title });
   });
@@ -101,7 +102,7 @@ describe('values-minikube.yaml (PostgreSQL outside the cluster, autoscaled pods,
   test('installs with the database in the Secret and answers through the Ingress', async () => {
     prepareNamespace(namespace, { DATABASE_URL: postgres.databaseUrl, BETTER_AUTH_SECRET: 'node-test-only' });
     install(namespace, 'values-minikube.yaml');
-    await answers('/health through the Ingress', () => viaIngress('todo.local', '/health'));
+    await answers('the backend and the frontend through the Ingress', (pathname) => viaIngress('todo.local', pathname));
     const title = `helm minikube ${Date.now()}`;
     const created = viaIngress('todo.local', '/api/todos', ['-H', 'Content-Type: application/json', '-d', JSON.stringify({ title })]);
     expect(created.status).toBe(201);
@@ -121,7 +122,7 @@ describe('values-production.yaml (HTTPRoute on the shared Gateway, NetworkPolici
   test('installs with the database in the Secret and answers through the Gateway over TLS', async () => {
     prepareNamespace(namespace, { DATABASE_URL: postgres.databaseUrl, BETTER_AUTH_SECRET: 'node-test-only', OPENAI_API_KEY: 'node-test-only' });
     install(namespace, 'values-production.yaml');
-    await answers('/health through the Gateway', () => gateway.curl('/health'));
+    await answers('the backend and the frontend through the Gateway', (pathname) => gateway.curl(pathname));
     expect(gateway.curl('/').body).toContain('<title>Todo</title>');
     const created = gateway.curl('/api/todos', ['-H', 'Content-Type: application/json', '-d', JSON.stringify({ title: `helm production ${Date.now()}` })]);
     expect(created.status).toBe(201);

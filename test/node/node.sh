@@ -232,6 +232,7 @@ cmd_exec() {
 cmd_memory() {
   local dir=$1 pid kib=0 rss pods=0 usage
   dir=$(cd "$dir" && pwd)
+  [[ -s "$dir/pids" ]] || die "no node runs in $dir"
   for pid in $(components_pid "$dir" anchor) $(node_namespace_pids "$dir"); do
     rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
     kib=$((kib + ${rss:-0}))

@@ -88,7 +88,8 @@ describe('production on a real node', () => {
       const parents = node.getJson(['httproute', '-n', NAMESPACE]).items[0]?.status?.parents ?? [];
       return parents.some((parent: any) => parent.conditions.some((c: any) => c.type === 'Accepted' && c.status === 'True')) ? true : undefined;
     }, 60_000);
-    await node.waitFor('/health through the Gateway', () => (gatewayCurl('/health').status === 200 ? true : undefined), 60_000);
+    // The router learns each Service's endpoints on its own schedule: wait for both workloads.
+    await node.waitFor('the backend and the frontend through the Gateway', () => (gatewayCurl('/health').status === 200 && gatewayCurl('/').status === 200 ? true : undefined), 60_000);
     const page = gatewayCurl('/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Todo</title>');

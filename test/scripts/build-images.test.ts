@@ -193,14 +193,25 @@ describe('build-images.sh with buildah (no Docker engine)', () => {
     const res = sb.run('build-images.sh', [...app(), '--builder', 'buildah', '--no-load', '--stand-in-bases']);
     expect(res.status).toBe(0);
     // The Debian base already exists in buildah's storage (the stub answers `inspect`), so no debootstrap.
-    // The Debian base is named by the checksum of the file that makes it, so a changed recipe builds it anew.
-    const debian = `localhost/stand-in/debian:bookworm-slim-${spawnSync('cksum', [path.join(REPO_ROOT, 'scripts', 'lib', 'images.sh')], { encoding: 'utf8' }).stdout.split(' ')[0]}`;
+    // The Debian base is named by a checksum of its recipe, so a changed recipe builds it anew.
+    const debian = sb.lines('buildah').find((line) => line.startsWith('buildah inspect'))!.split(' ').pop()!;
+    expect(debian).toMatch(/^localhost\/stand-in\/debian:bookworm-slim-\d+$/);
     expect(sb.lines('buildah').filter((line) => !line.startsWith('buildah inspect'))).toEqual([
       `buildah build --layers --pull=never --build-arg DEBIAN_IMAGE=${debian} -t localhost/stand-in/python:3.11.13-slim-bookworm ${standIns}/python`,
       `buildah build --layers --pull=never --build-arg PYTHON_IMAGE=localhost/stand-in/python:3.11.13-slim-bookworm -t todo-backend:v0.1.0-local ${backend}`,
       `buildah build --layers --pull=never --build-arg DEBIAN_IMAGE=${debian} --build-arg NODE_VERSION=22.14.0 --build-arg NPM_VERSION=10.9.2 -t localhost/stand-in/node:22.14.0-bookworm-slim ${standIns}/node`,
       `buildah build --layers --pull=never --build-arg NODE_IMAGE=localhost/stand-in/node:22.14.0-bookworm-slim -t todo-frontend:v0.1.0-local ${frontend}`,
     ]);
+  });
+
+  test('the Debian base\'s name follows its recipe: another mirror names another image, the same recipe the same one', () => {
+    const name = (env: Record<string, string> = {}) => spawnSync('bash', ['-c',
+      `source ${REPO_ROOT}/scripts/lib/common.sh && source ${REPO_ROOT}/scripts/lib/images.sh && images_debian_stand_in_name`], {
+      encoding: 'utf8', env: { ...process.env, ...env },
+    }).stdout.trim();
+    expect(name()).toMatch(/^localhost\/stand-in\/debian:bookworm-slim-\d+$/);
+    expect(name()).toBe(name());
+    expect(name({ TODO_DEBIAN_MIRROR: 'http://mirror.example/debian' })).not.toBe(name());
   });
 
   test('--stand-in-bases refuses a base argument it has no stand-in for, naming it, and builds nothing', () => {
