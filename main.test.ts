@@ -3,9 +3,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ENVIRONMENTS, TodoChart, buildApp, environmentLines, optionsFromEnv, selectEnvironments, synthValidated } from './main';
+import {
+  ENVIRONMENTS, TodoChart, TodoValuesPatch, buildApp, chartValidationOptions, environmentChart, environmentLines, environmentValues, optionsFromEnv, selectEnvironments,
+} from './app';
 import { version } from './package.json';
-import { formatReport, validateManifests } from './lib/validation';
+import { formatReport, synthValidated, validateManifests } from './lib/validation';
 import { Manifest, findObject, kinds, mainContainer, podSpecs } from './test/util';
 
 const app = buildApp({ environments: ['all'], outdir: Testing.app().outdir });
@@ -14,6 +16,11 @@ const environmentNames = Object.keys(ENVIRONMENTS);
 
 function output(environment: string): Manifest[] {
   return outputs[environment];
+}
+
+/** An environment's chart, with some values changed. */
+function chartOf(environment: string, patch: TodoValuesPatch = {}): TodoChart {
+  return environmentChart(new App(), ENVIRONMENTS[environment], patch);
 }
 
 function deployment(environment: string, name: string): Manifest {
@@ -86,6 +93,8 @@ describe('every environment', () => {
         'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by', 'app.kubernetes.io/version',
       ]));
       expect(object.metadata.labels!['app.kubernetes.io/part-of']).toBe('todo');
+      // Helm's chart label too: dist/<env> is the chart rendered with values-<env>.yaml, label for label.
+      expect(object.metadata.labels!['helm.sh/chart']).toBe(`todo-${version}`);
       expect(object.metadata.name).toMatch(/^[a-z0-9-]+$/);
       expect(object.metadata.name).not.toMatch(/-[0-9a-f]{8}$/);
     }
@@ -94,6 +103,7 @@ describe('every environment', () => {
   test.each(environmentNames)('%s: selectors use only name and instance, and the pods carry them', (environment) => {
     for (const name of ['todo-backend', 'todo-frontend']) {
       const workload = deployment(environment, name);
+      // Instance is the release, named like the namespace: unique per environment, even two on one cluster.
       const expected = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': ENVIRONMENTS[environment].namespace };
       expect(workload.spec.selector).toEqual({ matchLabels: expected });
       expect(workload.spec.template.metadata.labels).toMatchObject(expected);
@@ -182,6 +192,8 @@ describe('local (kind)', () => {
     expect(claim.spec).toMatchObject({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } }, storageClassName: 'todo-local-todo-data-retain' });
     expect(claim.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
     expect(findObject(objects(), 'StorageClass')).toMatchObject({ provisioner: 'rancher.io/local-path', reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer' });
+    // The class outlives helm uninstall with the claim it serves (issue 18: uninstall used to delete it under the kept claim).
+    expect(findObject(objects(), 'StorageClass').metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
   });
 
   test('routes /api and the docs to the backend and / to the frontend on todo.localhost, without a rewrite', () => {
@@ -212,7 +224,7 @@ describe('local (kind)', () => {
   test('uses local image tags, mock AI mode and an optional Secret', () => {
     expect(mainContainer(deployment('local', 'todo-backend')).image).toBe(`todo-backend:v${version}-local`);
     expect(mainContainer(deployment('local', 'todo-frontend')).image).toBe(`todo-frontend:v${version}-local`);
-    expect(findObject(objects(), 'ConfigMap', 'todo-backend-config').data.MODE).toBe('dummy');
+    expect(findObject(objects(), 'ConfigMap', 'todo-backend-config').data.MODE).toBe('mock');
     expect(mainContainer(deployment('local', 'todo-backend')).envFrom).toContainEqual({ secretRef: { name: 'todo-secrets', optional: true } });
   });
 
@@ -315,8 +327,10 @@ describe('production', () => {
 
   test('pins release tags', () => {
     expect(mainContainer(deployment('production', 'todo-backend')).image).toBe(`todo-backend:v${version}`);
-    expect(() => new TodoChart(new App(), ENVIRONMENTS.production, { imageTag: 'latest' }))
-      .toThrow(`Environment 'production': imageTag must be a pinned release (":latest" changes under running pods and IfNotPresent never refreshes it); got "latest". Set IMAGE_TAG to a release tag such as v${version}.`);
+    expect(() => buildApp({ environments: ['production'], imageTag: 'latest' })).toThrow(`TodoChart 'production': backend.image.tag must be a pinned release with pinnedImages `
+      + `("latest" changes under running pods and IfNotPresent never refreshes it); got "latest". Set it to a release tag such as v${version}, or pin a digest.`);
+    // A digest pins the image whatever the tag says.
+    expect(() => chartOf('production', { backend: { image: { tag: 'latest', digest: `sha256:${'a'.repeat(64)}` } } })).not.toThrow();
   });
 
   test('routes through an HTTPRoute attached to the shared Gateway, docs not exposed', () => {
@@ -327,11 +341,12 @@ describe('production', () => {
 
   test('denies all traffic by default and allows gateway -> frontend/backend, frontend -> backend, DNS and database egress only', () => {
     const policies = Object.fromEntries(objects().filter((object) => object.kind === 'NetworkPolicy').map((policy) => [policy.metadata.name, policy.spec]));
+    // The namespace-wide policies carry the release's name, so a second release in the namespace names its own.
     expect(Object.keys(policies).sort()).toEqual([
-      'allow-dns', 'default-deny', 'todo-backend-from-routing', 'todo-backend-from-todo-frontend',
-      'todo-backend-to-external', 'todo-frontend-from-routing', 'todo-frontend-to-todo-backend',
+      'todo-allow-dns', 'todo-backend-from-routing', 'todo-backend-from-todo-frontend', 'todo-backend-to-external',
+      'todo-default-deny', 'todo-frontend-from-routing', 'todo-frontend-to-todo-backend',
     ]);
-    expect(policies['default-deny']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(policies['todo-default-deny']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     expect(policies['todo-backend-from-routing'].ingress).toEqual([{
       from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway-system' } } }],
       ports: [{ port: 8000, protocol: 'TCP' }],
@@ -360,6 +375,11 @@ describe('production', () => {
     expect(configOf('production', { TODO_WRITE_ACCESS: 'anonymous' })).not.toHaveProperty('READ_ONLY');
     expect(configOf('local', { TODO_WRITE_ACCESS: 'read-only' })).toMatchObject({ READ_ONLY: 'true' });
     for (const environment of ['local', 'local-istio', 'minikube']) expect(configOf(environment)).not.toHaveProperty('READ_ONLY');
+    // TODO_WRITE_ACCESS is the value writeAccess, which the values file of production sets as the synth does.
+    expect(ENVIRONMENTS.production.values.writeAccess).toBe('read-only');
+    expect(environmentValues(ENVIRONMENTS.production, optionsFromEnv({ TODO_WRITE_ACCESS: 'Authenticated' })).writeAccess).toBe('authenticated');
+    expect(() => chartOf('production', { writeAccess: 'everyone' as never }))
+      .toThrow(`TodoChart 'production': writeAccess must be one of "anonymous", "authenticated", "read-only"; got "everyone".`);
   });
 
   test('each pod waits 5 s in a preStop hook before SIGTERM, and drains within the grace period', () => {
@@ -370,12 +390,15 @@ describe('production', () => {
       expect(pod.terminationGracePeriodSeconds ?? 30).toBeGreaterThanOrEqual(5 + 20);
     }
     for (const environment of ['local', 'local-istio', 'minikube']) expect(mainContainer(deployment(environment, 'todo-backend')).lifecycle).toBeUndefined();
+    // A delay that would leave the app no time to drain within the grace period is refused.
+    expect(() => chartOf('production', { frontend: { preStop: { delaySeconds: 30 } } }))
+      .toThrow(`TodoChart 'production': frontend.preStop.delaySeconds must be at most 25; got 30.`);
   });
 });
 
 describe('a deliberately broken construct', () => {
   test('is caught by the validation that runs on every synth, with file, object, field, rule and fix', () => {
-    const chart = new TodoChart(new App(), ENVIRONMENTS.local);
+    const chart = chartOf('local');
     chart.backend.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
     chart.frontend.service.addJsonPatch(JsonPatch.replace('/spec/selector/app.kubernetes.io~1name', 'todo-web'));
     const violations = validateManifests(Testing.synth(chart));
@@ -391,12 +414,12 @@ describe('a deliberately broken construct', () => {
     try {
       const broken = buildApp({ environments: ['local', 'minikube'], outdir });
       (broken.charts[0] as TodoChart).backend.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/privileged', true));
-      const rejected = synthValidated(broken);
+      const rejected = synthValidated(broken, { validationOptions: chartValidationOptions });
       expect(rejected.written).toBe(false);
       expect(rejected.violations.map((violation) => `${violation.file} ${violation.rule}`)).toEqual(['local.k8s.yaml pss-restricted/privileged']);
       expect(fs.readdirSync(outdir)).toEqual([]);
-      const accepted = synthValidated(buildApp({ environments: ['local', 'minikube'], outdir }));
-      expect(accepted).toEqual({ violations: [], written: true });
+      const accepted = synthValidated(buildApp({ environments: ['local', 'minikube'], outdir }), { validationOptions: chartValidationOptions });
+      expect(accepted).toMatchObject({ violations: [], written: true, files: ['local.k8s.yaml', 'minikube.k8s.yaml'], outdir });
       expect(fs.readdirSync(outdir).sort()).toEqual(['local.k8s.yaml', 'minikube.k8s.yaml']);
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
@@ -420,16 +443,16 @@ describe('app wiring', () => {
 
   test('TODO_AI_MODE=real with MODEL_SERVER_URL switches an environment to the real model; mock stays the default on laptops', () => {
     const configOf = (env: NodeJS.ProcessEnv) => findObject(Testing.synth(buildApp(optionsFromEnv({ TODO_ENV: 'minikube', ...env })).charts[0]) as Manifest[], 'ConfigMap', 'todo-backend-config').data;
-    expect(configOf({})).toMatchObject({ MODE: 'dummy' });
+    expect(configOf({})).toMatchObject({ MODE: 'mock' });
     expect(configOf({})).not.toHaveProperty('MODEL_SERVER_URL');
-    expect(configOf({ TODO_AI_MODE: 'mock' })).toMatchObject({ MODE: 'dummy' });
+    expect(configOf({ TODO_AI_MODE: 'mock' })).toMatchObject({ MODE: 'mock' });
     expect(configOf({ TODO_AI_MODE: 'real', MODEL_SERVER_URL: 'http://model.kserve.svc.cluster.local/v1' }))
       .toMatchObject({ MODE: 'real', MODEL_SERVER_URL: 'http://model.kserve.svc.cluster.local/v1' });
-    for (const environment of ['local', 'local-istio', 'minikube']) expect(ENVIRONMENTS[environment].backendMode).toBe('dummy');
+    for (const environment of ['local', 'local-istio', 'minikube']) expect(environmentValues(ENVIRONMENTS[environment]).backend.config.MODE).toBe('mock');
   });
 
   test('the app-specific settings live in main.ts: MODE through config, images/ through the persistence options', () => {
-    expect(findObject(output('local'), 'ConfigMap', 'todo-backend-config').data.MODE).toBe('dummy');
+    expect(findObject(output('local'), 'ConfigMap', 'todo-backend-config').data.MODE).toBe('mock');
     expect(deployment('local', 'todo-backend').spec.template.spec.initContainers[0].command[2]).toMatch(/^mkdir -p \/volume\/data\/images \/volume\/logs \|\| /);
   });
 
@@ -443,13 +466,14 @@ describe('app wiring', () => {
     ['a registry with a tag', { IMAGE_REGISTRY: 'ghcr.io/acme/app:v1' }, /^IMAGE_REGISTRY must be a registry prefix .*; got "ghcr\.io\/acme\/app:v1"\./],
     ['a registry with a space', { IMAGE_REGISTRY: 'ghcr.io/my team' }, /^IMAGE_REGISTRY must be a registry prefix/],
     ['a Docker Hub namespace without a host', { IMAGE_REGISTRY: 'acme' }, /^IMAGE_REGISTRY must be a registry prefix .*: its first part is not a registry host/],
-    ['an unknown AI mode', { TODO_AI_MODE: 'turbo' }, /^Environment 'local': TODO_AI_MODE must be "mock" \(canned answers\) or "real" \(calls MODEL_SERVER_URL\); got "turbo"\./],
-    ['real AI mode without a model server', { TODO_AI_MODE: 'real' }, /^Environment 'local': TODO_AI_MODE=real needs MODEL_SERVER_URL, an http\(s\) URL without credentials; got none\./],
-    ['a model server URL that is not a URL', { TODO_AI_MODE: 'real', MODEL_SERVER_URL: 'model:8080' }, /^Environment 'local': TODO_AI_MODE=real needs MODEL_SERVER_URL, .*; got "model:8080"\./],
-    ['a model server URL in mock mode', { MODEL_SERVER_URL: 'http://model:8080' }, /^Environment 'local': MODEL_SERVER_URL is only used with TODO_AI_MODE=real; got "http:\/\/model:8080" in mock mode\./],
-    ['a malformed image tag', { IMAGE_TAG: 'v1 beta' }, /^Environment 'local': imageTag must be a Docker tag/],
+    ['an unknown AI mode', { TODO_AI_MODE: 'turbo' }, /^TODO_AI_MODE must be "mock" \(canned answers\) or "real" \(calls MODEL_SERVER_URL\); got "turbo"\./],
+    ['real AI mode without a model server', { TODO_AI_MODE: 'real' }, /^TodoChart 'local': backend\.config\.MODEL_SERVER_URL is required with backend\.config\.MODE real \(the backend calls it\); got ""\./],
+    ['a model server URL that is not a URL', { TODO_AI_MODE: 'real', MODEL_SERVER_URL: 'model:8080' }, /^TodoChart 'local': backend\.config\.MODEL_SERVER_URL must be an http\(s\) URL without credentials; got "model:8080"\./],
+    ['a model server URL with credentials', { TODO_AI_MODE: 'real', MODEL_SERVER_URL: 'https://user:pw@model.example/v1' }, /backend\.config\.MODEL_SERVER_URL must be an http\(s\) URL without credentials; got "https:\/\/user:pw@model\.example\/v1"/],
+    ['a model server URL in mock mode', { MODEL_SERVER_URL: 'http://model:8080' }, /^MODEL_SERVER_URL is only used with TODO_AI_MODE=real; got "http:\/\/model:8080" in mock mode\./],
+    ['a malformed image tag', { IMAGE_TAG: 'v1 beta' }, /^IMAGE_TAG must be a Docker tag/],
     ['an unknown write access', { TODO_ENV: 'production', TODO_WRITE_ACCESS: 'everyone' },
-      /^Environment 'production': TODO_WRITE_ACCESS must be one of anonymous, authenticated, read-only; got "everyone"\. The app has no user accounts/],
+      /^TODO_WRITE_ACCESS must be one of "anonymous", "authenticated", "read-only"; got "everyone"\. The app has no user accounts: use "authenticated" once a sign-in proxy/],
   ])('refuses %s', (_, env, message) => {
     expect(() => buildApp(optionsFromEnv(env))).toThrow(message);
   });
@@ -459,15 +483,12 @@ describe('app wiring', () => {
   });
 
   test('a malformed image tag is refused', () => {
-    expect(() => new TodoChart(new App(), ENVIRONMENTS.local, { imageTag: 'v1 beta' })).toThrow(`Environment 'local': imageTag must be a Docker tag`);
+    expect(() => chartOf('local', { backend: { image: { tag: 'v1 beta' } } }))
+      .toThrow(`TodoChart 'local': backend.image.tag must be a Docker tag (letters, digits, "_", "." and "-", at most 128); got "v1 beta". Set it to a value such as "v${version}".`);
   });
 
   test('a config change changes the pod template checksum, so kubectl apply rolls the pods', () => {
-    const checksum = (logLevel: string) => {
-      const chart = new TodoChart(new App(), ENVIRONMENTS.local);
-      chart.backend.addConfig('LOG_LEVEL', logLevel);
-      return deploymentOf(chart).spec.template.metadata.annotations['checksum/config'];
-    };
+    const checksum = (level: 'info' | 'debug') => deploymentOf(chartOf('local', { backend: { config: { LOG_LEVEL: level } } })).spec.template.metadata.annotations['checksum/config'];
     expect(checksum('info')).toMatch(/^[0-9a-f]{64}$/);
     expect(checksum('info')).toBe(checksum('info'));
     expect(checksum('debug')).not.toBe(checksum('info'));

@@ -89,8 +89,16 @@ export interface AppNetworkPoliciesProps extends LabelProps {
   /**
    * The routes whose traffic is let in: each routed workload admits traffic from the routing layer's
    * namespace on its container port. Give several when more than one IngressRoutes routes into the namespace.
+   * @default - none: no traffic is routed in from outside the namespace
    */
-  readonly routes: IngressRoutes | IngressRoutes[];
+  readonly routes?: IngressRoutes | IngressRoutes[];
+  /**
+   * A prefix for the names of the namespace-wide policies (`default-deny`, `allow-dns`, `allow-istiod`), e.g. a
+   * Helm release's full name and "-", so that two installations in one namespace do not name them alike. The
+   * other policies are named after their workloads, whose names are unique in the namespace already.
+   * @default - none
+   */
+  readonly namePrefix?: string;
   /**
    * The workloads the routes point at, so their pods and ports can be selected: workloads of this package, or
    * others through {@link PolicyTarget} (a cdk8s-plus Deployment or a label selector).
@@ -130,10 +138,11 @@ const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 export class AppNetworkPolicies extends Construct {
   /** The namespace the policies guard. */
   public readonly namespace: string;
-  /** Every NetworkPolicy, by name. */
+  /** Every NetworkPolicy, by name (without `namePrefix`). */
   public readonly policies: Record<string, k8s.KubeNetworkPolicy> = {};
 
   private readonly check: PropChecker = new PropChecker(this, 'AppNetworkPolicies');
+  private readonly namePrefix: string;
   private readonly labels: Record<string, string>;
   private readonly admittedCallers: Array<{ target: IPolicyTarget; ports: number[] }> = [];
   private readonly workloads: IPolicyTarget[];
@@ -145,14 +154,16 @@ export class AppNetworkPolicies extends Construct {
     this.labels = standardLabels(resolveLabelValues(this.check, props, {
       name: 'network-policies', component: 'network-policy', instance: this.namespace, version: 'v1',
     }));
-    const routesList = Array.isArray(props.routes) ? props.routes : [props.routes];
-    if (routesList.length === 0 || routesList.some((routes) => !(routes instanceof IngressRoutes))) {
-      this.check.fail('routes', 'must be an IngressRoutes or a non-empty list of them', routesList.map((routes) => typeof routes), 'Pass the IngressRoutes that route into the namespace.');
+    const routesList = props.routes === undefined ? [] : Array.isArray(props.routes) ? props.routes : [props.routes];
+    if (routesList.some((routes) => !(routes instanceof IngressRoutes))) {
+      this.check.fail('routes', 'must be an IngressRoutes or a list of them', routesList.map((routes) => typeof routes), 'Pass the IngressRoutes that route into the namespace.');
     }
+    this.namePrefix = props.namePrefix ?? '';
+    if (this.namePrefix !== '') this.check.dnsSubdomain('namePrefix', `${this.namePrefix}x`);
     for (const prop of ['workloads', 'connections', 'externalEgress', 'ingressFrom', 'internalEgress'] as const) this.check.array(prop, props[prop]);
     this.workloads = props.workloads ?? [];
 
-    this.addPolicy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    this.addPolicy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }, this.namePrefix);
     this.addPolicy('allow-dns', {
       podSelector: {},
       policyTypes: ['Egress'],
@@ -160,7 +171,7 @@ export class AppNetworkPolicies extends Construct {
         to: [{ namespaceSelector: namespaceNamed('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
         ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
       }],
-    });
+    }, this.namePrefix);
     const istioNamespaces = [...new Set(routesList.filter((routes) => routes.mode.sidecarInjection).map((routes) => routes.mode.sourceNamespace!))];
     istioNamespaces.forEach((istioNamespace, index) => this.allowIstioControlPlane(istioNamespace, index));
     this.allowRouting(routesList);
@@ -173,12 +184,12 @@ export class AppNetworkPolicies extends Construct {
     checkUniqueInApp(this);
   }
 
-  private addPolicy(name: string, spec: k8s.NetworkPolicySpec): void {
+  private addPolicy(name: string, spec: k8s.NetworkPolicySpec, prefix = ''): void {
     if (this.policies[name]) {
       this.check.fail('policy', 'is defined twice', name, 'List each connection once.');
     }
     this.policies[name] = finalJsonPatches(new k8s.KubeNetworkPolicy(this, name, {
-      metadata: { name, namespace: this.namespace, labels: this.labels },
+      metadata: { name: `${prefix}${name}`, namespace: this.namespace, labels: this.labels },
       spec,
     }));
   }
@@ -324,7 +335,7 @@ export class AppNetworkPolicies extends Construct {
       podSelector: {},
       policyTypes: ['Egress'],
       egress: [{ to: [{ namespaceSelector: namespaceNamed(istioNamespace) }], ports: [tcp(15012)] }],
-    });
+    }, this.namePrefix);
   }
 }
 

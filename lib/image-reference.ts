@@ -28,9 +28,20 @@ const REGISTRY_PREFIX = new RegExp(`^${DOMAIN}(?:/${PATH_COMPONENT})*$`);
 /** A whole image tag, as the OCI reference grammar allows it (letters, digits, "_", "." and "-", at most 128). */
 export const IMAGE_TAG = new RegExp(`^${TAG}$`);
 
-/** What is wrong with an image reference, or undefined when it follows the OCI reference grammar. */
+/**
+ * What is wrong with an image reference, or undefined when it follows the OCI reference grammar as the kubelet
+ * parses it (distribution's ParseNormalizedNamed), with one deliberate difference: a first component in upper case
+ * without "." or ":" (`UPPER/app`) is refused, where distribution would take it for a registry host: a registry
+ * host without a dot or a port does not resolve outside a cluster's own search domains, and the component is
+ * almost always a Docker Hub namespace, which must be lower case.
+ */
 export function imageReferenceProblem(image: string): string | undefined {
   if (/\s/.test(image)) return 'it contains whitespace';
+  if (/^[a-f0-9]{64}$/.test(image)) return 'it is a 64-hex-digit image ID, not a repository name';
+  const first = image.split('/')[0];
+  if (image.includes('/') && !/[.:]/.test(first) && first !== 'localhost' && first !== first.toLowerCase()) {
+    return `the repository must be lower case ("${first}" has no "." or port, so it is a Docker Hub namespace, not a registry host)`;
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(image)) return 'it has a URL scheme; an image reference has none';
   const match = REFERENCE.exec(image);
   if (!match) {

@@ -1,5 +1,5 @@
 import { PropChecker } from './checks';
-import { secretValueKind } from './value-formats';
+import { secretValueKind } from './secret-values';
 
 // Keys and values that would put a credential in plain text into the ConfigMap or the pod spec.
 const SECRET_LIKE_KEY = /(SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIAL)/i;
@@ -26,7 +26,7 @@ export function rejectSecretLookingValue(check: PropChecker, prop: string, key: 
       `Create a Secret in the cluster and reference it: secretKeys: { ${key}: { secretName: "...", key: "${key}" } }; `
       + `if it is an ordinary setting, list it in plainTextKeys: ["${key}"].`);
   }
-  const kind = secretValueKind(value);
+  const kind = secretValueKind(value, key);
   if (kind) {
     check.fail(prop, `holds ${kind}, which would be written in plain text to the output`, '<redacted>',
       'Put the value in a Secret and reference it with secretKeys or secretEnv.');

@@ -26,6 +26,13 @@ export interface SqlitePersistenceProps extends LabelProps {
    */
   readonly claimName?: string;
   /**
+   * Mount an existing PersistentVolumeClaim of the namespace by name instead of creating one (e.g. a claim that
+   * holds data from before, or one a platform team provides). Exclusive with `claimName`, `size`, `hostPath`,
+   * `storageClassName` and `retainingStorageClass`, which describe the claim the construct would create.
+   * @default - the construct creates its claim
+   */
+  readonly existingClaim?: string;
+  /**
    * The namespace of the claim (the workload's namespace).
    * @default - the chart's namespace
    */
@@ -100,8 +107,8 @@ export class SqlitePersistence extends Construct {
   public readonly namespace: string;
   /** The `DATABASE_URL` given to the workload. */
   public readonly databaseUrl: string;
-  /** The PersistentVolumeClaim. */
-  public readonly claim: k8s.KubePersistentVolumeClaim;
+  /** The PersistentVolumeClaim, unless `existingClaim` names one that exists already. */
+  public readonly claim?: k8s.KubePersistentVolumeClaim;
   /** The static hostPath PersistentVolume, with `hostPath`. */
   public readonly volume?: k8s.KubePersistentVolume;
   /** The StorageClass, with `retainingStorageClass`. */
@@ -117,8 +124,8 @@ export class SqlitePersistence extends Construct {
   constructor(scope: Construct, id: string, props: SqlitePersistenceProps = {}) {
     super(scope, id);
     if (props === null || typeof props !== 'object') this.check.fail('props', 'must be an object', props, 'Pass { claimName: "data" } or nothing.');
-    this.claimName = props.claimName ?? id;
-    this.check.dnsSubdomain('claimName', this.claimName);
+    this.claimName = props.existingClaim ?? props.claimName ?? id;
+    this.check.dnsSubdomain(props.existingClaim === undefined ? 'claimName' : 'existingClaim', this.claimName);
     this.namespace = resolveNamespace(this.check, this, props.namespace);
     const size = props.size ?? '5Gi';
     this.check.positiveQuantity('size', size, 'storage');
@@ -143,6 +150,10 @@ export class SqlitePersistence extends Construct {
 
     if (props.retainingStorageClass) this.storageClass = this.createStorageClass(props.retainingStorageClass);
     if (props.hostPath !== undefined) this.volume = this.createHostPathVolume(props.hostPath, size);
+    if (props.existingClaim !== undefined) {
+      checkUniqueInApp(this);
+      return;
+    }
     this.claim = finalJsonPatches(new k8s.KubePersistentVolumeClaim(this, 'claim', {
       metadata: {
         name: this.claimName,
@@ -184,6 +195,13 @@ export class SqlitePersistence extends Construct {
   }
 
   private validateStorageChoice(props: SqlitePersistenceProps): void {
+    if (props.existingClaim !== undefined) {
+      const described = (['claimName', 'size', 'hostPath', 'storageClassName', 'retainingStorageClass'] as const).filter((prop) => props[prop] !== undefined);
+      if (described.length > 0) {
+        this.check.fail('existingClaim', `is exclusive with ${described.join(', ')}, which describe a claim the construct creates`, props.existingClaim,
+          `Remove ${described.join(' and ')}, or existingClaim.`);
+      }
+    }
     const choices = [
       props.hostPath !== undefined && 'hostPath',
       props.storageClassName !== undefined && 'storageClassName',
@@ -213,7 +231,8 @@ export class SqlitePersistence extends Construct {
 
   private createStorageClass(options: RetainingStorageClassOptions): k8s.KubeStorageClass {
     const storageClass = finalJsonPatches(new k8s.KubeStorageClass(this, 'storage-class', {
-      metadata: { name: options.name ?? `${this.namespace}-${this.claimName}-retain`, labels: this.labels },
+      // Kept by helm uninstall like the claim that uses it: deleting it would strand the kept claim's volume.
+      metadata: { name: options.name ?? `${this.namespace}-${this.claimName}-retain`, labels: this.labels, annotations: { 'helm.sh/resource-policy': 'keep' } },
       provisioner: options.provisioner,
       reclaimPolicy: 'Retain',
       volumeBindingMode: 'WaitForFirstConsumer',
@@ -224,7 +243,7 @@ export class SqlitePersistence extends Construct {
 
   private createHostPathVolume(path: string, size: string): k8s.KubePersistentVolume {
     const volume = finalJsonPatches(new k8s.KubePersistentVolume(this, 'volume', {
-      metadata: { name: `${this.namespace}-${this.claimName}`, labels: this.labels },
+      metadata: { name: `${this.namespace}-${this.claimName}`, labels: this.labels, annotations: { 'helm.sh/resource-policy': 'keep' } },
       spec: {
         capacity: { storage: k8s.Quantity.fromString(size) },
         accessModes: ['ReadWriteOnce'],
@@ -246,7 +265,8 @@ export class SqlitePersistence extends Construct {
   private addPrepareContainer(workload: WebWorkload): void {
     const directories = [PREPARE_MOUNT + '/data', ...this.dataSubdirectories.map((directory) => `${PREPARE_MOUNT}/data/${directory}`), PREPARE_MOUNT + '/logs']
       .filter((path, index, all) => !all.some((other, otherIndex) => otherIndex !== index && other.startsWith(`${path}/`))).join(' ');
-    const notWritable = `SqlitePersistence: uid $(id -u) cannot create ${directories} on the volume of claim ${this.claimName} (its root: $(ls -ldn ${PREPARE_MOUNT} | cut -d ' ' -f 1,3,4)). `
+    // The claim names the volume; the construct path would differ between apps that write the same objects (and a Helm chart has none).
+    const notWritable = `SqlitePersistence (claim ${this.claimName}): uid $(id -u) cannot create ${directories} on the volume (its root: $(ls -ldn ${PREPARE_MOUNT} | cut -d ' ' -f 1,3,4)). `
       + 'Make the volume writable by that uid: a provisioner that creates world-writable directories (kind\'s local-path, minikube\'s hostpath), '
       + 'or for a hostPath volume chown the directory on the node to that uid before the pod starts.';
     workload.addInitContainer({

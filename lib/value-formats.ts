@@ -1,30 +1,10 @@
 /**
- * Value formats the constructs check in props and validation checks in output: credentials that must not be
- * written in plain text, CIDRs and IP addresses, and DNS names. No imports, so both entry points share it.
+ * Value formats the constructs check in props and validation checks in output: CIDRs and IP addresses, DNS names,
+ * label keys and values. No imports, so both entry points share it. (Credentials: secret-values.ts.)
  */
 
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i;
 export const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Values that are credentials whatever their key is called, with what they are. */
-const SECRET_VALUES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key'],
-  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, 'a JSON Web Token'],
-  [/^\s*bearer\s+\S{8,}/i, 'a bearer token'],
-  [/\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}/, 'an API key (sk-...)'],
-  [/\b(?:ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{20,}/, 'a GitHub token'],
-  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
-  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
-  [/\bAIza[0-9A-Za-z_-]{35}\b/, 'a Google API key'],
-  [/\bglpat-[A-Za-z0-9_-]{20,}/, 'a GitLab token'],
-  [URL_WITH_PASSWORD, 'a URL with an embedded password'],
-];
-
-/** What kind of credential a value is, or undefined when it does not look like one. */
-export function secretValueKind(value: string): string | undefined {
-  return SECRET_VALUES.find(([pattern]) => pattern.test(value))?.[1];
-}
 
 /** Whether a text is an IPv4 or IPv6 CIDR with an in-range prefix length. */
 export function isCidr(value: string): boolean {
@@ -58,6 +38,31 @@ export function isDnsLabel(value: string): boolean {
 /** An RFC 1123 subdomain: dot-separated labels, at most 253 characters. */
 export function isDnsSubdomain(value: string): boolean {
   return value.length <= 253 && value.split('.').every((part) => DNS_LABEL.test(part));
+}
+
+const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/**
+ * What is wrong with a label or annotation key (a qualified name: an optional DNS-subdomain prefix and "/", then at
+ * most 63 letters, digits, "-", "_" and "." starting and ending alphanumeric), or undefined when nothing is.
+ */
+export function qualifiedNameProblem(key: string): string | undefined {
+  const parts = key.split('/');
+  if (parts.length > 2) return 'it has more than one "/"';
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  if (prefix !== undefined && (prefix === '' || !isDnsSubdomain(prefix))) return `its prefix "${prefix}" is not a lower-case DNS subdomain`;
+  if (name === '' || name.length > 63 || !QUALIFIED_NAME_PART.test(name)) return `its name part "${name}" is not 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`;
+  return undefined;
+}
+
+/** Whether a text is a label value: empty, or at most 63 letters, digits, "-", "_" and ".", starting and ending alphanumeric. */
+export function isLabelValue(value: string): boolean {
+  return value === '' || (value.length <= 63 && QUALIFIED_NAME_PART.test(value));
+}
+
+/** Whether a name is a path segment the API server can address (RBAC objects and PodDisruptionBudgets need only this). */
+export function isPathSegmentName(value: string): boolean {
+  return value !== '.' && value !== '..' && !/[/%]/.test(value);
 }
 
 /** A host an Ingress rule accepts: a DNS subdomain with an optional leading "*.", and no IP address. */

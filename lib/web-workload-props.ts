@@ -193,6 +193,13 @@ export interface WebWorkloadProps extends LabelProps {
    */
   readonly podAnnotations?: Record<string, string>;
   /**
+   * Extra labels on the pods only (e.g. for a service mesh, a cost tool or another team's NetworkPolicy); they never
+   * enter the selector. Keys the construct sets itself (the standard `app.kubernetes.io/*` labels, and `labels`)
+   * are refused.
+   * @default - the construct's labels only
+   */
+  readonly podLabels?: Record<string, string>;
+  /**
    * Annotations on the Service (e.g. for a cloud load balancer).
    * @default - none
    */

@@ -13,9 +13,7 @@ import { resolveLabelValues, selectorLabels, standardLabels } from './labels';
 import { RunAsOptions, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { IRouteTarget } from './route-target';
 import { WebWorkloadProps, WorkloadDefaults } from './web-workload-props';
-import {
-  checkNodePort, checkPodProps, checkScheduling, checkServiceProps, checkVolumes, resolveReplicas, resolveRunAs,
-} from './workload-checks';
+import { checkNodePort, checkPodLabels, checkPodProps, checkScheduling, checkServiceProps, checkVolumes, resolveReplicas, resolveRunAs } from './workload-checks';
 import {
   AutoscalingOptions, DisruptionBudgetOptions, ImagePullPolicy, InitContainerOptions, Protocol, SecretKeyReference, ServiceType,
 } from './workload-options';
@@ -108,6 +106,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     this.check.labels('labels', props.labels);
     this.selectorLabels = selectorLabels(identity);
     this.labels = { ...props.labels, ...standardLabels(identity) };
+    checkPodLabels(this.check, props.podLabels, this.labels);
 
     this.check.array('plainTextKeys', props.plainTextKeys);
     this.environment = new ContainerEnvironment(this.check, new Set(props.plainTextKeys ?? []));
@@ -324,7 +323,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
         : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
       template: {
         metadata: {
-          labels: { ...this.labels, ...this.selectorLabels },
+          labels: { ...props.podLabels, ...this.labels, ...this.selectorLabels },
           annotations: { ...props.podAnnotations, ...renderPodAnnotations(this.environment.sortedConfig(), props.prometheus, this.containerPort) },
         },
         spec: {

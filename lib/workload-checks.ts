@@ -26,8 +26,9 @@ export function resolveReplicas(check: PropChecker, props: WebWorkloadProps): nu
   }
   for (const prop of ['targetCpuUtilization', 'targetMemoryUtilization'] as const) {
     const target = autoscaling[prop];
-    if (target !== undefined && (!Number.isInteger(target) || target < 1 || target > 100)) {
-      check.fail(`autoscaling.${prop}`, 'must be a whole percentage from 1 to 100', target, 'Use e.g. 80.');
+    // Above 100 is valid: a target of 150 lets the pods use half as much again as they request before it scales.
+    if (target !== undefined && (!Number.isInteger(target) || target < 1)) {
+      check.fail(`autoscaling.${prop}`, 'must be a whole percentage of 1 or more', target, 'Use e.g. 80.');
     }
   }
   return undefined;
@@ -197,5 +198,13 @@ function checkDisruptionBudget(check: PropChecker, props: WebWorkloadProps): voi
   if (budget.minAvailable !== undefined && budget.minAvailable >= fewestReplicas) {
     check.fail('disruptionBudget.minAvailable', `must be lower than the fewest replicas (${fewestReplicas}), or no pod can ever be evicted and node drains hang`, budget.minAvailable,
       `Set it to ${Math.max(1, fewestReplicas - 1)} or raise the replicas.`);
+  }
+}
+
+/** Pod labels are checked labels, and never one the construct writes itself (a silent override would be a bug). */
+export function checkPodLabels(check: PropChecker, podLabels: Record<string, string> | undefined, constructLabels: Record<string, string>): void {
+  check.labels('podLabels', podLabels);
+  for (const key of Object.keys(podLabels ?? {})) {
+    if (key in constructLabels) check.fail('podLabels', 'sets a label the construct writes itself', key, 'Remove it; the pods carry the construct\'s value.');
   }
 }

@@ -16,7 +16,7 @@ Back up $TODO_DB_PATH from the running backend pod while the app keeps serving:
 The result (integrity, row counts, checksum) is printed. No sqlite3 binary is needed.
 
 Options:
-  --env ENV           a laptop environment of main.ts that keeps its data in SQLite
+  --env ENV           a laptop environment of the app (app/environments.ts) that keeps its data in SQLite
                       (default: local; with an external database use pg_dump)
   --output-dir DIR    where to write the backup (default: backups/ at the project root;
                       env TODO_BACKUP_DIR)

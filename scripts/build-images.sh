@@ -28,7 +28,7 @@ Options:
                      default: examples/todo-app/backend)
   --frontend DIR     build context of the frontend (holds its Dockerfile;
                      default: examples/todo-app/frontend)
-  --env ENV          a laptop environment of main.ts (default: local):
+  --env ENV          a laptop environment of the app (app/environments.ts) (default: local):
                      which cluster to load into
   --tag TAG          use this tag as is
   --local-tag        use v<version>-local instead of the commit

@@ -22,7 +22,7 @@ the provisioner removes it; a static hostPath PersistentVolume is deleted and th
 storage directory emptied; the environment's StorageClass goes too.
 
 Options:
-  --env ENV            a laptop environment of main.ts (default: local)
+  --env ENV            a laptop environment of the app (app/environments.ts) (default: local)
   --yes                do not ask for confirmation
   --purge-data         also delete the data (see above)
   --storage-dir DIR    hostPath storage: the host directory to empty with --purge-data

@@ -11,7 +11,7 @@ Usage: $(basename "$0") [--env ENV] [options]
 Create (or reuse) the local Kubernetes 1.36 cluster for ENV, install the routing layer
 that ENV needs at a pinned version, and wait until it is ready.
 
-What ENV needs comes from its settings in main.ts (provider, routing, storage):
+What ENV needs comes from its settings in app/environments.ts (provider, routing, storage):
   kind, Ingress routing (local): kind cluster "todo" (scripts/kind/kind-config.yaml: node
       labelled ingress-ready=true, host ports 80/443) + ingress-nginx ${TODO_INGRESS_NGINX_VERSION}
       (kind provider manifest).
@@ -24,7 +24,7 @@ What ENV needs comes from its settings in main.ts (provider, routing, storage):
       and metrics-server addons.
 
 Options:
-  --env ENV            a laptop environment of main.ts (default: local)
+  --env ENV            a laptop environment of the app (app/environments.ts) (default: local)
   --name NAME          kind cluster name / minikube profile (default: todo;
                        env TODO_KIND_CLUSTER / TODO_MINIKUBE_PROFILE)
   --storage-dir DIR    hostPath storage: the host directory holding the SQLite volume
@@ -37,7 +37,7 @@ Options:
                        env TODO_WAIT_TIMEOUT)
   -h, --help           show this help
 
-Needs: docker, kind, kubectl (+ helm for Istio) or minikube, kubectl; node (to read main.ts).
+Needs: docker, kind, kubectl (+ helm for Istio) or minikube, kubectl; node (to read the app's environments).
 EOF
 }
 

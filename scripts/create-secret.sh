@@ -16,7 +16,7 @@ names are printed, never values.
 FILE must be git-ignored when it lies inside a git work tree.
 
 Options:
-  --env ENV            a laptop environment of main.ts (default: local)
+  --env ENV            a laptop environment of the app (app/environments.ts) (default: local)
   --env-file FILE      default: .env at the project root
   --restart            restart the app's Deployments afterwards so they read the new values
   --context CONTEXT    kubectl context (default: kind-todo, or todo for minikube)

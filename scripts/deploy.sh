@@ -25,7 +25,7 @@ TAG comes from --tag, else \$IMAGE_TAG, else the tag scripts/build-images.sh rec
 the cluster, else the synth's default (v<version>-local). IMAGE_REGISTRY is passed through.
 
 Options:
-  --env ENV            a laptop environment of main.ts (default: local)
+  --env ENV            a laptop environment of the app (app/environments.ts) (default: local)
   --tag TAG            image tag for both images
   --timeout DURATION   per-rollout timeout (default: 300s; env TODO_ROLLOUT_TIMEOUT)
   --skip-synth         apply the existing dist/ENV.k8s.yaml as is

@@ -24,7 +24,7 @@ fails after step 1, the pod is deleted and the backend scaled back anyway.
 
 Options:
   --file BACKUP        the SQLite file to restore (required)
-  --env ENV            a laptop environment of main.ts that keeps its data in SQLite
+  --env ENV            a laptop environment of the app (app/environments.ts) that keeps its data in SQLite
                        (default: local)
   --yes                do not ask for confirmation
   --timeout DURATION   wait at most this long for each step (default: 180s)

@@ -19,11 +19,11 @@ Exit status is non-zero when any check fails. When nothing answers at BASE_URL a
 refused, unknown host, no connection within CONNECT_TIMEOUT), it says so after two attempts instead
 of retrying every check.
 
-Defaults: HOST is the environment's host (main.ts); BASE_URL is http://127.0.0.1 on kind
+Defaults: HOST is the environment's host (app/environments.ts); BASE_URL is http://127.0.0.1 on kind
 (it maps the host's ports 80/443), http://\$(minikube -p todo ip) on minikube.
 
 Options:
-  --env ENV          a laptop environment of main.ts (default: local)
+  --env ENV          a laptop environment of the app (app/environments.ts) (default: local)
   --url BASE_URL     where the ingress/gateway listens (env TODO_BASE_URL)
   --host HOST        Host header to send (env TODO_HOST)
   --api-path PATH    API path to probe (env TODO_API_PATH; default: the first /api/... path

@@ -155,6 +155,22 @@ describe('AppNetworkPolicies', () => {
   });
 
   // The policies are made from the routes that exist when they are created; a later route must not be silently blocked.
+  test('namePrefix names the namespace-wide policies for their installation, so two releases in one namespace do not clash', () => {
+    const { chart, api, web, routes } = app(RoutingMode.istio());
+    const policies = new AppNetworkPolicies(chart, 'policies', { routes, workloads: [api, web], namePrefix: 'shop-' });
+    // The others are named after their workloads, which are unique in the namespace already.
+    expect(Object.keys(policiesOf(synth(chart)))).toEqual(['shop-default-deny', 'shop-allow-dns', 'shop-allow-istiod', 'api-from-routing', 'web-from-routing']);
+    expect(Object.keys(policies.policies)).toEqual(['default-deny', 'allow-dns', 'allow-istiod', 'api-from-routing', 'web-from-routing']);
+  });
+
+  test('without routes (an app reached only inside the cluster): deny, DNS and the connections, nothing from a routing layer', () => {
+    const chart = testChart();
+    const api = new FastApiBackend(chart, 'api', { image: 'todo-backend:v1' });
+    const web = new NextFrontend(chart, 'web', { image: 'todo-frontend:v1' });
+    new AppNetworkPolicies(chart, 'policies', { workloads: [api, web], connections: [{ from: web, to: api }] });
+    expect(Object.keys(policiesOf(synth(chart)))).toEqual(['default-deny', 'allow-dns', 'api-from-web', 'web-to-api']);
+  });
+
   test('a route added after the policies fails synth instead of being silently blocked', () => {
     const chart = testChart();
     const api = new FastApiBackend(chart, 'api', { image: 'todo-backend:v1' });

@@ -9,6 +9,7 @@ import {
   NextFrontendProps, ServiceType, SqlitePersistence, SqlitePersistenceProps,
 } from '../lib';
 import { testChart, thrownMessage } from './util';
+import { CREDENTIALS } from './credentials';
 
 /** The message of a synth (construct validations included), or of the construction itself. */
 function failure(build: (chart: Chart) => void): string {
@@ -42,10 +43,10 @@ describe('FastApiBackend (and every WebWorkload) refuses', () => {
     ['source ranges without a LoadBalancer', { loadBalancerSourceRanges: ['10.0.0.0/8'] }, /loadBalancerSourceRanges needs serviceType LOAD_BALANCER/],
     ['externalTrafficPolicy on a ClusterIP Service', { externalTrafficPolicy: 'Local' as any }, /externalTrafficPolicy needs serviceType NODE_PORT or LOAD_BALANCER/],
     ['an ExternalName Service', { serviceType: ServiceType.EXTERNAL_NAME }, /serviceType must be ClusterIP, NodePort or LoadBalancer/],
-    ['an API key as a config value under an innocent key', { config: { UPSTREAM: 'sk-proj-abcdefghijklmnopqrstuvwx' } }, /config\["UPSTREAM"\] holds an API key \(sk-\.\.\.\)/],
-    ['a bearer token as a config value', { config: { AUTH_HEADER: 'Bearer abcdefghijklmnop' } }, /config\["AUTH_HEADER"\] holds a bearer token/],
-    ['a JWT as a config value', { config: { SESSION: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U' } }, /config\["SESSION"\] holds a JSON Web Token/],
-    ['a private key as a config value', { config: { CERT: '-----BEGIN RSA PRIVATE KEY-----\nMIIE' } }, /config\["CERT"\] holds a private key/],
+    ['an OpenAI API key as a config value under an innocent key', { config: { UPSTREAM: CREDENTIALS.openAiKey } }, /config\["UPSTREAM"\] holds a credential \(secretlint rule "openai"\)/],
+    ['a Stripe live key as a config value', { config: { PAYMENTS: CREDENTIALS.stripeLiveKey } }, /config\["PAYMENTS"\] holds a credential \(secretlint rule "stripe"\), which would be written in plain text/],
+    ['a Slack webhook URL as a config value', { config: { ALERTS_URL: CREDENTIALS.slackWebhook } }, /config\["ALERTS_URL"\] holds a credential \(secretlint rule "slack"\)/],
+    ['a private key as a config value', { config: { CERT: CREDENTIALS.privateKey } }, /config\["CERT"\] holds a credential \(secretlint rule "privatekey"\)/],
     ['a secret-looking key name', { config: { OAUTH_TOKEN_URL: 'https://auth.example.com/token' } }, /config\["OAUTH_TOKEN_URL"\] looks like a secret .*list it in plainTextKeys: \["OAUTH_TOKEN_URL"\]/],
     ['a number as a config value (plain JavaScript)', { config: { PORT: 8000 as any } }, /config\["PORT"\] must be a string; a number was given/],
     ['config that is a list (plain JavaScript)', { config: ['A=1'] as any }, /config must be an object of names to strings; a array was given/],
@@ -91,8 +92,8 @@ describe('FastApiBackend (and every WebWorkload) refuses', () => {
     expect(() => new FastApiBackend(testChart(), 'api', {
       image: 'api:v1', plainTextKeys: ['OAUTH_TOKEN_URL', 'PASSWORD_MIN_LENGTH'], config: { OAUTH_TOKEN_URL: 'https://auth.example.com/token', PASSWORD_MIN_LENGTH: '12' },
     })).not.toThrow();
-    expect(() => new FastApiBackend(testChart(), 'api', { image: 'api:v1', plainTextKeys: ['API_TOKEN'], config: { API_TOKEN: 'ghp_abcdefghijklmnopqrstuvwxyz0123' } }))
-      .toThrow(/config\["API_TOKEN"\] holds a GitHub token/);
+    expect(() => new FastApiBackend(testChart(), 'api', { image: 'api:v1', plainTextKeys: ['API_TOKEN'], config: { API_TOKEN: CREDENTIALS.githubToken } }))
+      .toThrow(/config\["API_TOKEN"\] holds a credential \(secretlint rule "github"\)/);
   });
 });
 
@@ -102,7 +103,7 @@ describe('NextFrontend refuses', () => {
     ['a PORT that contradicts containerPort', { config: { PORT: '4000' } }, /environment variable PORT is set by both containerPort and config\["PORT"\]/],
     ['a public API URL set twice', { publicApiUrl: '/api', config: { NEXT_PUBLIC_API_URL: '/v2' } }, /environment variable NEXT_PUBLIC_API_URL is set by both publicApiUrl and config/],
     ['an image with upper case', { image: 'Web:v1' }, /image must be an OCI image reference/],
-    ['a secret value', { config: { ANALYTICS: 'xoxb-1234567890-abcdefghij' } }, /config\["ANALYTICS"\] holds a Slack token/],
+    ['a secret value', { config: { ANALYTICS: CREDENTIALS.slackBotToken } }, /config\["ANALYTICS"\] holds a credential \(secretlint rule "slack"\)/],
   ])('%s', (_, props, message) => {
     const error = failure(frontend(props));
     expect(error).toMatch(message);
@@ -162,7 +163,7 @@ describe('AppNamespace and AppNetworkPolicies refuse', () => {
     ['an ingress rule without namespaces or pod labels', ({ api }) => ({ ingressFrom: [{ to: api }] }), /ingressFrom needs namespaces or podLabels/],
     ['an ingress namespace that is not a name', ({ api }) => ({ ingressFrom: [{ to: api, namespaces: ['Monitoring'] }] }), /ingressFrom\.namespaces\[0\] must be a DNS-1123 label/],
     ['internal egress without ports or a target', ({ api }) => ({ internalEgress: [{ from: api, namespaces: ['observability'] }] }), /internalEgress\.ports is required without `to`/],
-    ['routes that are not IngressRoutes (plain JavaScript)', () => ({ routes: ['routes'] as any }), /routes must be an IngressRoutes or a non-empty list of them/],
+    ['routes that are not IngressRoutes (plain JavaScript)', () => ({ routes: ['routes'] as any }), /routes must be an IngressRoutes or a list of them/],
   ])('%s', (_, props, message) => {
     const error = failure(policies(props));
     expect(error).toMatch(message);

@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { FastApiBackend, FastApiBackendProps, ImagePullPolicy, ServiceType } from '../lib';
 import { Manifest, chartWithoutNamespace, exactError, findObject, kinds, mainContainer, synth, testChart, thrownMessage } from './util';
+import { CREDENTIALS } from './credentials';
 
 const IMAGE = 'todo-backend:v1';
 
@@ -214,6 +215,22 @@ describe('FastApiBackend options', () => {
     const hpa = findObject(backend({ autoscaling: { minReplicas: 3, maxReplicas: 3, targetCpuUtilization: 65 } }).objects(), 'HorizontalPodAutoscaler');
     expect(hpa.spec).toMatchObject({ minReplicas: 3, maxReplicas: 3 });
     expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(65);
+  });
+
+  test('podLabels label the pods only, never the selector or the other objects', () => {
+    const objects = backend({ podLabels: { 'sidecar.example.com/inject': 'true' } }).objects();
+    const deployment = deploymentOf(objects);
+    expect(deployment.spec.template.metadata.labels['sidecar.example.com/inject']).toBe('true');
+    expect(deployment.spec.selector.matchLabels).toEqual(SELECTOR);
+    expect(deployment.metadata.labels).not.toHaveProperty(['sidecar.example.com/inject']);
+    expect(() => backend({ podLabels: { 'app.kubernetes.io/name': 'other' } }))
+      .toThrow(`FastApiBackend 'test/api': podLabels sets a label the construct writes itself; got "app.kubernetes.io/name". Remove it; the pods carry the construct's value.`);
+    expect(() => backend({ podLabels: { team: 'web/api' } })).toThrow(/podLabels\["team"\] must be a valid label value/);
+  });
+
+  test('a CPU target above 100% is valid: the pods may use more than they request before the autoscaler adds one', () => {
+    const hpa = findObject(backend({ autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilization: 150 } }).objects(), 'HorizontalPodAutoscaler');
+    expect(hpa.spec.metrics[0].resource.target.averageUtilization).toBe(150);
   });
 
   test('disruptionBudget writes a policy/v1 PDB selecting the pods, maxUnavailable 1 by default', () => {
@@ -506,9 +523,8 @@ describe('FastApiBackend errors (every other check)', () => {
     ['autoscaling.minReplicas 0', { autoscaling: { minReplicas: 0, maxReplicas: 3 } }, /^FastApiBackend 'test\/api': autoscaling\.minReplicas must be an integer >= 1; got 0\./],
     ['autoscaling.maxReplicas 2.5', { autoscaling: { minReplicas: 1, maxReplicas: 2.5 } }, /^FastApiBackend 'test\/api': autoscaling\.maxReplicas must be an integer >= 1; got 2\.5\./],
     ['targetCpuUtilization 0', { autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 0 } },
-      /^FastApiBackend 'test\/api': autoscaling\.targetCpuUtilization must be a whole percentage from 1 to 100; got 0\. Use e\.g\. 80\.$/],
-    ['targetCpuUtilization 101', { autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 101 } }, /targetCpuUtilization must be a whole percentage from 1 to 100; got 101\./],
-    ['targetCpuUtilization 50.5', { autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 50.5 } }, /targetCpuUtilization must be a whole percentage from 1 to 100; got 50\.5\./],
+      /^FastApiBackend 'test\/api': autoscaling\.targetCpuUtilization must be a whole percentage of 1 or more; got 0\. Use e\.g\. 80\.$/],
+    ['targetCpuUtilization 50.5', { autoscaling: { minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 50.5 } }, /targetCpuUtilization must be a whole percentage of 1 or more; got 50\.5\./],
     ['runAsUser 0', { runAsUser: 0 },
       /^FastApiBackend 'test\/api': runAsUser must be an integer >= 1; got 0\. Use the numeric non-root user of the image, e\.g\. 1000 \(root, 0, is not allowed by Pod Security "restricted"\)\.$/],
     ['runAsGroup 0', { runAsGroup: 0 }, /^FastApiBackend 'test\/api': runAsGroup must be an integer >= 1; got 0\. Use a numeric non-root group, e\.g\. 1000\.$/],
@@ -535,8 +551,8 @@ describe('FastApiBackend errors (every other check)', () => {
       /^FastApiBackend 'test\/api': config key must be an environment variable name \(letters, digits, "_", not starting with a digit\); got "1BAD"\. Use a name like "LOG_LEVEL"\.$/],
     ['config key that looks like a secret', { config: { DB_PASSWORD: 'hunter2' } },
       /^FastApiBackend 'test\/api': config\["DB_PASSWORD"\] looks like a secret and would be written in plain text to the output; got "<redacted>"\. Create a Secret in the cluster and reference it: secretKeys: { DB_PASSWORD: { secretName: "\.\.\.", key: "DB_PASSWORD" } }; if it is an ordinary setting, list it in plainTextKeys: \["DB_PASSWORD"\]\.$/],
-    ['config value with a password in a URL', { config: { DATABASE_URL: 'postgresql://app:hunter2@db:5432/app' } },
-      /^FastApiBackend 'test\/api': config\["DATABASE_URL"\] holds a URL with an embedded password, which would be written in plain text to the output; got "<redacted>"\. Put the value in a Secret and reference it with secretKeys or secretEnv\.$/],
+    ['config value with a password in a URL', { config: { DATABASE_URL: CREDENTIALS.databaseUrl } },
+      /^FastApiBackend 'test\/api': config\["DATABASE_URL"\] holds a credential \(secretlint rule "database-connection-string"\), which would be written in plain text to the output; got "<redacted>"\. Put the value in a Secret and reference it with secretKeys or secretEnv\.$/],
     ['secretKeys variable name', { secretKeys: { 'bad-name': { secretName: 's', key: 'k' } } }, /^FastApiBackend 'test\/api': secretKeys name must be an environment variable name .*; got "bad-name"\./],
     ['secretKeys secret name', { secretKeys: { TOKEN: { secretName: 'Bad_Secret', key: 'k' } } }, /^FastApiBackend 'test\/api': secretKeys\["TOKEN"\]\.secretName must be a DNS-1123 subdomain .*; got "Bad_Secret"\./],
     ['writablePaths without /', { writablePaths: ['cache'] }, /^FastApiBackend 'test\/api': writablePaths must start with "\/"; got "cache"\. Write it as "\/cache"\.$/],
@@ -564,7 +580,8 @@ describe('FastApiBackend errors (every other check)', () => {
 
   test('secret-looking values never appear in the message', () => {
     expect(thrownMessage(build({ config: { API_TOKEN: 'sk-very-secret' } }))).not.toContain('sk-very-secret');
-    expect(thrownMessage(build({ config: { URL: 'https://u:sk-very-secret@host' } }))).not.toContain('sk-very-secret');
+    expect(thrownMessage(build({ config: { URL: CREDENTIALS.urlWithPassword } }))).not.toContain('s3cret');
+    expect(thrownMessage(build({ config: { PAYMENTS: CREDENTIALS.stripeLiveKey } }))).not.toContain(CREDENTIALS.stripeLiveKey.slice(8));
   });
 
   test('methods called after construction check their input too', () => {

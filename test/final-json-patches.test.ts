@@ -58,7 +58,7 @@ describe('JSON patches on the exposed objects', () => {
     const data = new SqlitePersistence(chart, 'data');
     data.attachTo(api);
     const routes = new IngressRoutes(chart, 'routes', { routes: [{ path: '/', target: api }] });
-    data.claim.addJsonPatch(JsonPatch.replace('/spec/resources/requests/storage', '20Gi'));
+    data.claim!.addJsonPatch(JsonPatch.replace('/spec/resources/requests/storage', '20Gi'));
     routes.ingress!.addJsonPatch(JsonPatch.add('/metadata/annotations', { 'nginx.ingress.kubernetes.io/proxy-body-size': '20m' }));
     const objects = Testing.synth(chart);
     expect(findObject(objects, 'PersistentVolumeClaim').spec.resources).toEqual({ requests: { storage: '20Gi' } });

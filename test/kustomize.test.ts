@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing, Yaml } from 'cdk8s';
 import * as YAML from 'yaml';
-import { ENVIRONMENTS, buildApp } from '../main';
+import { ENVIRONMENTS, buildApp } from '../app';
 import { k8sTools, run } from './k8s-tools';
 
 const tools = k8sTools();

@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { FastApiBackend, NextFrontend, NextFrontendMode, NextFrontendProps } from '../lib';
 import { Manifest, exactError, findObject, mainContainer, synth, testChart } from './util';
+import { CREDENTIALS } from './credentials';
 
 const IMAGE = 'todo-frontend:v1';
 
@@ -172,7 +173,7 @@ describe('NextFrontend errors', () => {
       `NextFrontend 'test/web': image must name a tag or digest; got "todo-frontend". Pin a version, e.g. "todo-frontend:v0.1.0" or "todo-frontend@sha256:<digest>".`));
     expect(build({ containerPort: 65536 })).toThrow(exactError(`NextFrontend 'test/web': containerPort must be a port number from 1 to 65535; got 65536. Use a whole number in 1-65535, e.g. 8000.`));
     expect(build({ resources: { memory: { limit: '512MB' } } })).toThrow(/^NextFrontend 'test\/web': resources\.memory\.limit must be a Kubernetes quantity; got "512MB"\./);
-    expect(build({ publicApiUrl: 'https://user:pass@api.example.com' })).toThrow(/^NextFrontend 'test\/web': config\["NEXT_PUBLIC_API_URL"\] holds a URL with an embedded password/);
+    expect(build({ publicApiUrl: CREDENTIALS.urlWithPassword })).toThrow(/^NextFrontend 'test\/web': config\["NEXT_PUBLIC_API_URL"\] holds a credential \(secretlint rule "basicauth"\)/);
     expect(build({ initContainer: { name: 'frontend', command: ['x'] } })).toThrow(/^NextFrontend 'test\/web': initContainer\.name must be unique in the pod; got "frontend"\./);
   });
 });

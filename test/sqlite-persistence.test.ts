@@ -34,7 +34,7 @@ function deploymentOf(objects: Manifest[]): Manifest {
 
 /** The init step's script: the directories, or a message that says why the volume refuses them and what to do. */
 function prepareScript(directories: string, claim = 'data'): string {
-  return `mkdir -p ${directories} || { echo "SqlitePersistence: uid $(id -u) cannot create ${directories} on the volume of claim ${claim} `
+  return `mkdir -p ${directories} || { echo "SqlitePersistence (claim ${claim}): uid $(id -u) cannot create ${directories} on the volume `
     + '(its root: $(ls -ldn /volume | cut -d \' \' -f 1,3,4)). Make the volume writable by that uid: a provisioner that creates world-writable '
     + 'directories (kind\'s local-path, minikube\'s hostpath), or for a hostPath volume chown the directory on the node to that uid before the pod starts." >&2; exit 1; }';
 }
@@ -141,7 +141,8 @@ describe('SqlitePersistence options', () => {
     expect(storageClass).toEqual({
       apiVersion: 'storage.k8s.io/v1',
       kind: 'StorageClass',
-      metadata: { name: 'test-data-retain', labels: LABELS },
+      // Kept by helm uninstall with the claim: deleting the class would strand the kept claim's volume.
+      metadata: { name: 'test-data-retain', labels: LABELS, annotations: { 'helm.sh/resource-policy': 'keep' } },
       provisioner: 'rancher.io/local-path',
       reclaimPolicy: 'Retain',
       volumeBindingMode: 'WaitForFirstConsumer',
@@ -155,13 +156,22 @@ describe('SqlitePersistence options', () => {
     expect(findObject(objects(), 'PersistentVolumeClaim').spec.storageClassName).toBe('todo-retain');
   });
 
+  test('existingClaim mounts a claim that exists already and writes no claim, class or volume of its own', () => {
+    const { objects, data, api } = attached({}, { existingClaim: 'legacy-data' });
+    expect(kinds(objects())).toEqual(['ConfigMap', 'Deployment', 'Service']);
+    expect(data.claim).toBeUndefined();
+    expect(data.claimName).toBe('legacy-data');
+    expect(deploymentOf(objects()).spec.template.spec.volumes).toContainEqual({ name: 'sqlite', persistentVolumeClaim: { claimName: 'legacy-data' } });
+    expect(api.replicas).toBe(1);
+  });
+
   test('hostPath binds the claim to a cluster-scoped, retained hostPath PersistentVolume', () => {
     const { objects } = persistence({ hostPath: '/tmp/aiq-storage', size: '2Gi' });
     expect(kinds(objects())).toEqual(['PersistentVolume', 'PersistentVolumeClaim']);
     expect(findObject(objects(), 'PersistentVolume')).toEqual({
       apiVersion: 'v1',
       kind: 'PersistentVolume',
-      metadata: { name: 'test-data', labels: LABELS },
+      metadata: { name: 'test-data', labels: LABELS, annotations: { 'helm.sh/resource-policy': 'keep' } },
       spec: {
         capacity: { storage: '2Gi' },
         accessModes: ['ReadWriteOnce'],
@@ -221,8 +231,8 @@ describe('SqlitePersistence options', () => {
 describe('SqlitePersistence children', () => {
   test('claim, volume and storageClass are the ApiObjects of the expected kinds', () => {
     const withVolume = persistence({ hostPath: '/srv/data' }).data;
-    expect(ApiObject.of(withVolume.claim)).toBe(withVolume.claim);
-    expect(`${withVolume.claim.kind}/${withVolume.claim.name}`).toBe('PersistentVolumeClaim/data');
+    expect(ApiObject.of(withVolume.claim!)).toBe(withVolume.claim!);
+    expect(`${withVolume.claim!.kind}/${withVolume.claim!.name}`).toBe('PersistentVolumeClaim/data');
     expect(`${withVolume.volume!.kind}/${withVolume.volume!.name}`).toBe('PersistentVolume/test-data');
     expect(withVolume.storageClass).toBeUndefined();
     const withClass = persistence({ retainingStorageClass: { provisioner: 'rancher.io/local-path' } }).data;
@@ -232,7 +242,7 @@ describe('SqlitePersistence children', () => {
 
   test('can be modified by the user', () => {
     const { data, objects } = persistence({ hostPath: '/srv/data' });
-    data.claim.addJsonPatch(JsonPatch.add('/spec/accessModes/-', 'ReadWriteOncePod'));
+    data.claim!.addJsonPatch(JsonPatch.add('/spec/accessModes/-', 'ReadWriteOncePod'));
     data.volume!.addJsonPatch(JsonPatch.add('/spec/nodeAffinity', { required: { nodeSelectorTerms: [] } }));
     expect(findObject(objects(), 'PersistentVolumeClaim').spec.accessModes).toEqual(['ReadWriteOnce', 'ReadWriteOncePod']);
     expect(findObject(objects(), 'PersistentVolume').spec.nodeAffinity).toEqual({ required: { nodeSelectorTerms: [] } });
@@ -306,6 +316,9 @@ describe('SqlitePersistence errors', () => {
     ['hostPath without /', { hostPath: 'tmp/storage' }, /^SqlitePersistence 'test\/data': hostPath must start with "\/"; got "tmp\/storage"\. Write it as "\/tmp\/storage"\.$/],
     ['storageClassName', { storageClassName: 'Fast_SSD' }, /^SqlitePersistence 'test\/data': storageClassName must be a DNS-1123 subdomain .*; got "Fast_SSD"\./],
     ['retainingStorageClass.name', { retainingStorageClass: { provisioner: 'p', name: 'Retain!' } }, /^SqlitePersistence 'test\/data': retainingStorageClass\.name must be a DNS-1123 subdomain .*; got "Retain!"\./],
+    ['existingClaim with a description of the claim to create', { existingClaim: 'legacy', size: '10Gi', storageClassName: 'fast' },
+      /^SqlitePersistence 'test\/data': existingClaim is exclusive with size, storageClassName, which describe a claim the construct creates; got "legacy"\. Remove size and storageClassName, or existingClaim\.$/],
+    ['existingClaim', { existingClaim: 'Legacy Data' }, /^SqlitePersistence 'test\/data': existingClaim must be a DNS-1123 subdomain/],
     ['dataPath without /', { dataPath: 'data' }, /^SqlitePersistence 'test\/data': dataPath must start with "\/"; got "data"\. Write it as "\/data"\.$/],
     ['logsPath without /', { logsPath: 'logs' }, /^SqlitePersistence 'test\/data': logsPath must start with "\/"; got "logs"\./],
     ['instance', { instance: 'blue/green' }, /^SqlitePersistence 'test\/data': instance must be a valid label value .*; got "blue\/green"\./],

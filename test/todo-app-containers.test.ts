@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { DockerfileParser, Instruction } from 'dockerfile-ast';
-import { ENVIRONMENTS, TodoChart } from '../main';
+import { ENVIRONMENTS, environmentChart } from '../app';
 import { FastApiBackend, NextFrontend, NextFrontendMode, SqlitePersistence } from '../lib';
 import { Manifest, findObject, mainContainer, synth, testChart } from './util';
 
@@ -215,7 +215,7 @@ describe('backend image against FastApiBackend and SqlitePersistence', () => {
   test('the ConfigMap defaults are what the app reads (the todo app\'s MODE from main.ts, unbuffered, no bytecode writes)', () => {
     const runtime = runtimeOf(final);
     // MODE is the todo app's setting, not the construct's: the laptop environments run the mock.
-    const localConfig = findObject(synth(new TodoChart(new App(), ENVIRONMENTS.local)), 'ConfigMap', 'todo-backend-config');
+    const localConfig = findObject(synth(environmentChart(new App(), ENVIRONMENTS.local)), 'ConfigMap', 'todo-backend-config');
     expect(runtime.env.MODE).toBe(localConfig.data.MODE);
     expect(DEFAULTS.backend.config.MODE).toBeUndefined();
     expect(runtime.env.PYTHONDONTWRITEBYTECODE).toBe(DEFAULTS.backend.config.PYTHONDONTWRITEBYTECODE);
@@ -270,7 +270,7 @@ describe('frontend image against NextFrontend', () => {
 });
 
 describe('examples/todo-app/e2e/ingress.conf (the loopback stand-in of the Ingress)', () => {
-  const chart = new TodoChart(Testing.app(), ENVIRONMENTS.local);
+  const chart = environmentChart(Testing.app(), ENVIRONMENTS.local);
   const ingress = findObject(Testing.synth(chart) as Manifest[], 'Ingress');
   const conf = read(APP, 'e2e', 'ingress.conf');
 

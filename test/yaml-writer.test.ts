@@ -1,5 +1,5 @@
 import { Yaml } from 'cdk8s';
-import { buildApp } from '../main';
+import { buildApp } from '../app';
 
 /* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
 const { createWriter } = require('../tools/yaml-writer.js');

@@ -7,11 +7,14 @@
  *
  * - Anchors are interleaved with our commands, round by round (one discarded warm-up round first), and every ratio
  *   is the median of the per-round ratios, so a machine that gets busier mid-run shifts both sides alike:
- *   our app (node build/main.js, every environment) vs `helm template` of the chart `npm run helm` writes, once per
+ *   our app (node build/main.js, every environment) vs `helm template` of the chart (helm/todo, its derived files from `npm run helm`), once per
  *   environment with its values file,
  *   and `npx cdk8s synth` vs a minimal compiled cdk8s app through the same CLI.
  * - Generated apps of 100, 1,000 and 10,000 backend+frontend pairs (tools/bench-pairs-app.js), phase by phase:
  *   time, peak memory, validation as a share of synth, marginal cost per pair and a growth verdict.
+ * - The exact validator (the API server's validation in WebAssembly): start-up, per-object cost and peak RSS in fresh
+ *   processes (tools/bench-exact-validator.js), its package size, and the app synthesized with it vs without it.
+ *   Everything else runs the fast validator (CDK8S_VALIDATION=fast), so its figures stay comparable across runs.
  * - The test suites, wall time: `npm test`; with --cluster (needs Go), `npm run test:cluster` and the start of the
  *   test control plane (`control-plane.sh build` first: a no-op when the cache holds it). The table goes to
  *   BENCHMARKS.md and, through tools/bench-docs.js, into the timings docs/development.md quotes.
@@ -44,6 +47,16 @@ const TARGETS = {
   npmTestSeconds: 20,
   /** Marginal cost per pair from 1,000 to 10,000 pairs over that from 100 to 1,000: above this is worse than linear. */
   linearGrowth: 1.5,
+  /**
+   * The exact validator. A synth takes about 0.5 s; the exact validator is a one-time cost per process that must keep
+   * a synth interactive (a few seconds, once), cost little per object so a 10x larger output barely notices, fit a
+   * CI runner's memory next to the app, and keep the npm package a download of seconds.
+   */
+  exactStartUpSeconds: 2.5,
+  exactPerObjectMs: 10,
+  exactPeakRssMb: 700,
+  exactPackageMb: 16,
+  exactSynthOverheadSeconds: 3,
 };
 
 const failures = [];
@@ -125,25 +138,54 @@ function setUp(scratch) {
   // Inside the repository, so that the minimal app resolves cdk8s from node_modules.
   const minimalApp = writeMinimalApp(path.join(root, 'build', 'bench-minimal-app'));
   // One environment per values file: values.yaml is local, values-<env>.yaml the others.
-  const environments = helmGeneration ? ['local', ...fs.readdirSync(helmChart).map((name) => /^values-(.+)\.yaml$/.exec(name)?.[1]).filter(Boolean)] : [];
-  return { helmChart, helmGeneration, helm, minimalApp, environments };
+  const environments = helmGeneration ? fs.readdirSync(helmChart).map((name) => /^values-(.+)\.yaml$/.exec(name)?.[1]).filter(Boolean) : [];
+  // Installs the exact validator from the cache, or builds it when Go is there; without either, its figures are n/a.
+  const exactInstalled = attempt('exact validator (node tools/kube-validator.js)', () => run('node', [path.join(root, 'tools', 'kube-validator.js'), 'build', '--quiet'])) !== undefined
+    && fs.existsSync(path.join(root, 'build', 'lib', 'validation', 'exact', 'kube-validator.wasm.br'));
+  return { helmChart, helmGeneration, helm, minimalApp, environments, exactInstalled };
 }
 
-const CLI_ENV = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
+/** The exact validator in fresh processes: start-up, per-object cost, peak RSS, package size (median of the runs). */
+function benchExact(setup) {
+  if (!setup.exactInstalled) return undefined;
+  const runs = [];
+  for (let index = 0; index < (quick ? 1 : 3); index++) {
+    const sample = attempt(`exact validator, run ${index + 1}`, () => {
+      const { stdout, load } = run('node', [path.join(root, 'tools', 'bench-exact-validator.js'), quick ? '5' : '20']);
+      return { load, ...JSON.parse(stdout) };
+    });
+    if (sample) runs.push(sample);
+  }
+  if (runs.length === 0) return undefined;
+  const pick = (name) => median(runs.map((sample) => sample[name]));
+  return {
+    startUp: pick('startUp'), firstBatch: pick('firstBatch'), perObject: pick('perObject'), objects: runs[0].objects,
+    maxRssMb: Math.max(...runs.map((sample) => sample.maxRssMb)), compressedMb: runs[0].compressedBytes / 1e6, rawMb: runs[0].rawBytes / 1e6,
+    runs: runs.length, loadMin: Math.min(...runs.map((sample) => sample.load)), loadMax: Math.max(...runs.map((sample) => sample.load)),
+  };
+}
+
+const CLI_ENV = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', CDK8S_VALIDATION: 'fast' };
+const FAST = { ...process.env, CDK8S_VALIDATION: 'fast' };
 
 /** The interleaved comparisons: each round runs ours and the anchors back to back. */
 function interleaved(setup, scratch) {
   const commands = {
-    app: () => run('node', [path.join(root, 'build', 'main.js')], { env: { ...process.env, TODO_ENV: 'all', CDK8S_OUTDIR: path.join(scratch, 'app') } }),
+    app: () => run('node', [path.join(root, 'build', 'main.js')], { env: { ...FAST, TODO_ENV: 'all', CDK8S_OUTDIR: path.join(scratch, 'app') } }),
+    exactApp: () => {
+      if (!setup.exactInstalled) throw new Error('no exact validator installed (node tools/kube-validator.js needs Go)');
+      return run('node', [path.join(root, 'build', 'main.js')], { env: { ...process.env, CDK8S_VALIDATION: 'exact', TODO_ENV: 'all', CDK8S_OUTDIR: path.join(scratch, 'exact-app') } });
+    },
     helm: () => {
       if (!setup.helm || setup.environments.length === 0) throw new Error('no helm binary or no chart from npm run helm');
-      const samples = setup.environments.map((environment) => run(setup.helm, ['template', 'todo', setup.helmChart, '-n', `todo-${environment}`,
-        ...(environment === 'local' ? [] : ['-f', path.join(setup.helmChart, `values-${environment}.yaml`)])]));
+      // Each environment is the release named like its namespace, with its values file (as dist/<env> is).
+      const samples = setup.environments.map((environment) => run(setup.helm, ['template', `todo-${environment}`, setup.helmChart, '-n', `todo-${environment}`,
+        '--skip-tests', '-f', path.join(setup.helmChart, `values-${environment}.yaml`)]));
       return { seconds: samples.reduce((sum, sample) => sum + sample.seconds, 0), load: median(samples.map((sample) => sample.load)) };
     },
     cli: () => run('npx', ['cdk8s', 'synth', '--output', path.join(scratch, 'cli')], { env: { ...CLI_ENV, TODO_ENV: 'all' } }),
     minimalCli: () => run('npx', ['cdk8s', 'synth', '--output', path.join(scratch, 'minimal-cli')], { cwd: setup.minimalApp, env: CLI_ENV }),
-    minimalApp: () => run('node', ['app.js'], { cwd: setup.minimalApp, env: { ...process.env, CDK8S_OUTDIR: path.join(scratch, 'minimal-app') } }),
+    minimalApp: () => run('node', ['app.js'], { cwd: setup.minimalApp, env: { ...FAST, CDK8S_OUTDIR: path.join(scratch, 'minimal-app') } }),
     tscNoop: () => run(path.join(root, 'node_modules', '.bin', 'tsc'), ['-b']),
   };
   const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
@@ -173,7 +215,7 @@ function benchPairs(scratch) {
       const outdir = path.join(scratch, `pairs-${pairs}`);
       const sample = attempt(`${pairs} pairs, run ${index + 1}`, () => {
         // --max-old-space-size: the default heap limit, not the 2 GiB target, must never be what stops the run.
-        const { seconds, stdout, load } = run('node', ['--max-old-space-size=8192', path.join(root, 'tools', 'bench-pairs-app.js'), String(pairs), outdir]);
+        const { seconds, stdout, load } = run('node', ['--max-old-space-size=8192', path.join(root, 'tools', 'bench-pairs-app.js'), String(pairs), outdir], { env: FAST });
         return { wall: seconds, load, ...JSON.parse(stdout) };
       });
       fs.rmSync(outdir, { recursive: true, force: true });
@@ -199,7 +241,7 @@ function benchTests() {
   const count = quick ? 1 : Math.min(3, rounds);
   const samples = [];
   for (let index = 0; index < count; index++) {
-    const sample = attempt(`npm test, run ${index + 1}`, () => run('npm', ['test', '--silent']));
+    const sample = attempt(`npm test, run ${index + 1}`, () => run('npm', ['test', '--silent'], { env: FAST }));
     if (sample) samples.push(sample);
   }
   return summary(samples);
@@ -236,7 +278,7 @@ function verdict(value, target, unit = '×') {
   return value <= target ? `meets ≤ ${show(target)}` : `MISSES ≤ ${show(target)} by +${excess} (${((value / target - 1) * 100).toFixed(0)}% over)`;
 }
 
-function report(setup, samples, pairs, tests, clusterSuites, loadAtStart) {
+function report(setup, samples, pairs, tests, clusterSuites, loadAtStart, exact) {
   const lines = [];
   const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
   lines.push('# Benchmarks', '',
@@ -250,7 +292,8 @@ function report(setup, samples, pairs, tests, clusterSuites, loadAtStart) {
   const row = (what, stats) => lines.push(stats
     ? `| ${what} | ${fmt(stats.median)} | ${fmt(stats.min)} | ${fmt(stats.max)} | ${stats.runs} | ${fmtLoad(stats.loadMin, stats.loadMax)} |`
     : `| ${what} | failed | | | 0 | |`);
-  row('our app alone, every environment (`node build/main.js`, TODO_ENV=all: build, validate in memory, write)', s.app);
+  row('our app alone, every environment (`node build/main.js`, TODO_ENV=all: build, validate in memory (fast validator), write)', s.app);
+  row('the same with the exact validator (CDK8S_VALIDATION=exact)', s.exactApp);
   row(`\`helm template\` of the chart \`npm run helm\` writes, once per environment (sum of ${setup.environments.length} runs)`, s.helm);
   row('`npx cdk8s synth`, every environment (CLI + `tsc -b` no-op + our app)', s.cli);
   row('`npx cdk8s synth` of a minimal compiled cdk8s app (one ConfigMap), same CLI', s.minimalCli);
@@ -287,6 +330,14 @@ function report(setup, samples, pairs, tests, clusterSuites, loadAtStart) {
   lines.push(`| validation linear, 1,000 → 10,000 pairs | ${validateGrowth === undefined ? 'n/a' : `marginal cost per pair ${validateGrowth.toFixed(2)}× the average at 1,000`} | ${validateGrowth === undefined ? 'not measured' : validateGrowth <= TARGETS.linearGrowth ? 'linear' : `WORSE than linear (${validateGrowth.toFixed(2)}× > ${TARGETS.linearGrowth}×)`} |`);
   lines.push(`| 10,000 pairs within 2 GiB | ${peak10k === undefined ? 'n/a' : `${peak10k.toFixed(0)} MB peak RSS`} | ${verdict(peak10k, TARGETS.peakMemory10kMb, 'MB')} |`);
   lines.push(`| \`npm test\` ≤ 20 s wall | ${tests ? `${fmt(tests.median)} (load ${fmtLoad(tests.loadMin, tests.loadMax)})` : 'n/a'} | ${tests ? verdict(tests.median, TARGETS.npmTestSeconds, 's') + (tests.loadMax > os.cpus().length ? ' (machine loaded: absolute time, not comparable)' : '') : 'not measured'} |`);
+
+  const exactOverhead = ratio(samples.exactApp, samples.app) && median(samples.exactApp.slice(0, samples.app.length).map((sample, index) => sample.seconds - samples.app[index].seconds));
+  lines.push(`| exact validator start-up ≤ ${TARGETS.exactStartUpSeconds} s (read, compile, initialize) | ${exact ? fmt(exact.startUp) : 'n/a'} | ${verdict(exact?.startUp, TARGETS.exactStartUpSeconds, 's')} |`);
+  lines.push(`| exact validator ≤ ${TARGETS.exactPerObjectMs} ms per object (every environment's ${exact?.objects ?? '?'} objects, batched) | ${exact ? `${(exact.perObject * 1000).toFixed(2)} ms` : 'n/a'} | ${verdict(exact && exact.perObject * 1000, TARGETS.exactPerObjectMs, 'ms')} |`);
+  lines.push(`| exact validator peak RSS ≤ ${TARGETS.exactPeakRssMb} MB (whole process) | ${exact ? `${exact.maxRssMb.toFixed(0)} MB` : 'n/a'} | ${verdict(exact?.maxRssMb, TARGETS.exactPeakRssMb, 'MB')} |`);
+  lines.push(`| exact validator in the package ≤ ${TARGETS.exactPackageMb} MB | ${exact ? `${exact.compressedMb.toFixed(1)} MB brotli (${exact.rawMb.toFixed(0)} MB raw)` : 'n/a'} | ${verdict(exact?.compressedMb, TARGETS.exactPackageMb, 'MB')} |`);
+  lines.push(`| synth with the exact validator ≤ ${TARGETS.exactSynthOverheadSeconds} s more than without | ${exactOverhead === undefined ? 'n/a' : `+${fmt(exactOverhead)} (${fmt(s.exactApp?.median)} vs ${fmt(s.app?.median)})`} | ${verdict(exactOverhead, TARGETS.exactSynthOverheadSeconds, 's')} |`);
+  if (exact) lines.push('', `Exact validator: ${exact.runs} fresh processes, load ${fmtLoad(exact.loadMin, exact.loadMax)}; the first batch (every environment) took ${fmt(exact.firstBatch)}, later ones ${(exact.perObject * 1000).toFixed(2)} ms per object.`);
 
   lines.push('', '## Generated apps: N backend+frontend pairs (tools/bench-pairs-app.js)', '',
     'Phases inside the process: load (require), construct, resolve (construct validations + `toJson`), validate (in memory), write (cdk8s `Yaml.stringify` + file, as `app.synth()`). '
@@ -351,6 +402,9 @@ function report(setup, samples, pairs, tests, clusterSuites, loadAtStart) {
       + (validationShareAt(10000) === undefined ? '' : `At 10,000 pairs, where the fixed cost weighs less, the share is ${pct(validationShareAt(10000))}. `)
       + 'A faster YAML writer (docs/yaml-writer.md) would shrink synth and so raise this share.');
   }
+  if (exact && (exact.startUp > TARGETS.exactStartUpSeconds || exact.perObject * 1000 > TARGETS.exactPerObjectMs)) {
+    notes.push(`- Exact validator: Go's WebAssembly runs on one thread with a stop-the-world collector; its start-up is the initialization of the Kubernetes packages (API schemes, feature gates, the CEL library) and the apply type converter's schema. At load ${fmtLoad(exact.loadMin, exact.loadMax)} on ${os.cpus().length} cores every figure is inflated.`);
+  }
   if (tests && tests.median > TARGETS.npmTestSeconds) {
     notes.push(`- \`npm test\` took ${fmt(tests.median)} at load ${fmtLoad(tests.loadMin, tests.loadMax)} on ${os.cpus().length} cores; see the load before comparing with 20 s.`);
   }
@@ -376,6 +430,8 @@ function main() {
     const samples = interleaved(setup, scratch);
     console.error('bench: generated apps ...');
     const pairs = benchPairs(scratch);
+    console.error('bench: exact validator ...');
+    const exact = benchExact(setup);
     let tests;
     if (!flag('--skip-tests')) {
       console.error('bench: npm test ...');
@@ -386,7 +442,7 @@ function main() {
       console.error('bench: the control plane and npm run test:cluster ...');
       clusterSuites = benchCluster(scratch);
     }
-    const text = report(setup, samples, pairs, tests, clusterSuites, loadAtStart);
+    const text = report(setup, samples, pairs, tests, clusterSuites, loadAtStart, exact);
     console.log(text);
     if (!flag('--no-write')) {
       attempt('write BENCHMARKS.md', () => fs.writeFileSync(path.join(root, 'BENCHMARKS.md'), text));

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Generates lib/validation/k8s-fields/k8s-1.28-fields.json from the Kubernetes 1.28.0
- * JSON schema (cdk8s-team/cdk8s kubernetes-schemas/v1.28.0/_definitions.json).
+ * Generates lib/validation/k8s-fields/k8s-1.36-fields.json from the OpenAPI (v2) definitions of the Kubernetes
+ * release the test control plane pins (test/control-plane/go.mod: k8s.io/kubernetes, whose module holds
+ * api/openapi-spec/swagger.json, the API a default kube-apiserver of that release serves).
  *
  * The output is a compact "field tree": for every object definition, the names of its
  * fields and, for fields that hold further objects, the definition those objects use.
@@ -9,15 +10,17 @@
  * which the upstream schemas and kubernetes-models do not reject on their own
  * (they never set `additionalProperties: false`).
  *
- * Usage (from the repository root):
- *   node tools/extract-k8s-field-tree.js [path/to/k8s-1.28.0-definitions.json]
- * Default input: ../shared/schemas/k8s-1.28.0-definitions.json
+ * Usage (from the repository root; needs Go only to find the module when no path is given):
+ *   node tools/extract-k8s-field-tree.js [path/to/swagger.json]
+ * Default input: api/openapi-spec/swagger.json of k8s.io/kubernetes at the version test/control-plane/go.mod pins.
  *
  * Encoding of a field's value in the output:
  *   0            leaf: scalar, scalar list/map, or free-form (IntOrString, Quantity, RawExtension...)
  *   "Type"       an object of definition Type
  *   ["Type"]     a list of objects of definition Type
  *   {"*":"Type"} a map whose values are objects of definition Type
+ * and `required` lists, per type, the fields its definition requires (kubernetes-models, which checks the values,
+ * is older and requires some fields that this release no longer does).
  */
 'use strict';
 
@@ -25,8 +28,20 @@ const fs = require('fs');
 const path = require('path');
 
 const repoRoot = path.resolve(__dirname, '..');
-const defaultInput = path.resolve(repoRoot, '..', 'shared', 'schemas', 'k8s-1.28.0-definitions.json');
-const outputFile = path.join(repoRoot, 'lib', 'validation', 'k8s-fields', 'k8s-1.28-fields.json');
+const outputFile = path.join(repoRoot, 'lib', 'validation', 'k8s-fields', 'k8s-1.36-fields.json');
+
+/** The pinned k8s.io/kubernetes module's swagger.json (downloaded into the module cache when missing). */
+function defaultInput() {
+  const { execFileSync } = require('child_process');
+  const controlPlane = path.join(repoRoot, 'test', 'control-plane');
+  execFileSync('go', ['mod', 'download', 'k8s.io/kubernetes'], { cwd: controlPlane, stdio: 'inherit' });
+  const dir = execFileSync('go', ['list', '-m', '-f', '{{.Dir}}', 'k8s.io/kubernetes'], { cwd: controlPlane, encoding: 'utf8' }).trim();
+  return path.join(dir, 'api', 'openapi-spec', 'swagger.json');
+}
+
+function pinnedVersion() {
+  return /^\s*k8s\.io\/kubernetes v([0-9.]+)/m.exec(fs.readFileSync(path.join(repoRoot, 'test', 'control-plane', 'go.mod'), 'utf8'))[1];
+}
 const REF_PREFIX = '#/definitions/';
 
 function refName(schema) {
@@ -76,7 +91,9 @@ function findRoots(definitions) {
     // Only top-level API objects (they carry apiVersion/kind); skips List kinds and option types.
     if (!definition.properties || !definition.properties.kind || name.endsWith('List')) continue;
     if (!definition.properties.metadata || name === 'io.k8s.apimachinery.pkg.apis.meta.v1.Status') continue;
-    for (const gvk of gvks) roots[groupVersionKindKey(gvk)] = name;
+    // swagger.json describes every API of the release; a default API server serves only the GA versions
+    // (DefaultAPIResourceConfigSource in pkg/controlplane/instance.go disables every alpha and beta version).
+    for (const gvk of gvks) if (!/(alpha|beta)[0-9]*$/.test(gvk.version)) roots[groupVersionKindKey(gvk)] = name;
   }
   return roots;
 }
@@ -84,14 +101,16 @@ function findRoots(definitions) {
 function buildFieldTree(definitions) {
   const roots = findRoots(definitions);
   const types = {};
+  const required = {};
   for (const name of [...collectReachableTypes(definitions, Object.values(roots))].sort()) {
     const fields = {};
     for (const [field, fieldSchema] of Object.entries(definitions[name].properties)) {
       fields[field] = encodeField(definitions, fieldSchema);
     }
     types[name] = fields;
+    if (definitions[name].required?.length > 0) required[name] = [...definitions[name].required].sort();
   }
-  return { roots: sortKeys(roots), types };
+  return { roots: sortKeys(roots), types, required };
 }
 
 function sortKeys(object) {
@@ -99,12 +118,13 @@ function sortKeys(object) {
 }
 
 function main() {
-  const input = path.resolve(process.argv[2] ?? defaultInput);
+  const input = path.resolve(process.argv[2] ?? defaultInput());
   const { definitions } = JSON.parse(fs.readFileSync(input, 'utf8'));
   const tree = buildFieldTree(definitions);
+  const version = pinnedVersion();
   const output = {
-    kubernetesVersion: '1.28.0',
-    source: 'cdk8s-team/cdk8s kubernetes-schemas/v1.28.0/_definitions.json (Apache-2.0), generated by tools/extract-k8s-field-tree.js',
+    kubernetesVersion: version,
+    source: `k8s.io/kubernetes v${version} api/openapi-spec/swagger.json (Apache-2.0), generated by tools/extract-k8s-field-tree.js`,
     ...tree,
   };
   fs.mkdirSync(path.dirname(outputFile), { recursive: true });

@@ -4,7 +4,7 @@
  * docs/topology.md, one section per environment (the README links it).
  *
  * The diagrams are drawn from synthesized output, by lib/topology.ts (compiled to build/).
- * By default every environment of main.ts is synthesized afresh into a temporary directory with
+ * By default every environment of the app (app/environments.ts) is synthesized afresh into a temporary directory with
  * its default settings (no IMAGE_TAG, IMAGE_REGISTRY or TODO_HOST), so the result does not depend
  * on a stale dist/ or on the shell's variables.
  *
@@ -56,9 +56,9 @@ function readObjects(file) {
     .filter((object) => object !== null && object !== undefined);
 }
 
-/** { name, description, diagram } per environment, in main.ts order. */
+/** { name, description, diagram } per environment, in ENVIRONMENTS order. */
 function diagrams(inputDir) {
-  const { ENVIRONMENTS, buildApp } = loadBuilt('main.js');
+  const { ENVIRONMENTS, buildApp } = loadBuilt('app/index.js');
   const { topologyDiagram } = loadBuilt('lib/topology.js');
   const names = Object.keys(ENVIRONMENTS);
   let dir = inputDir === undefined ? undefined : path.resolve(inputDir);

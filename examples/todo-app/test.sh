@@ -512,7 +512,7 @@ start_stack() {
   # ConfigMap and SqlitePersistence set.
   start backend "$BACKEND_UID" env -i -C "$HERE/backend" PATH=/usr/local/bin:/usr/bin:/bin \
     HOME="$run/backend/tmp" TMPDIR="$run/backend/tmp" PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    DATABASE_URL="sqlite:///$run/backend/data/db.sqlite3" LOG_DIR="$run/backend/logs" MODE=dummy LOG_LEVEL=info \
+    DATABASE_URL="sqlite:///$run/backend/data/db.sqlite3" LOG_DIR="$run/backend/logs" MODE=mock LOG_LEVEL=info \
     HOST=127.0.0.1 PORT="$BACKEND_PORT" .venv/bin/python -m todo_api
 
   # Standalone frontend as uid 1001, with the image's writable /tmp and .next/cache.

@@ -87,6 +87,13 @@ const identity = (object: any) => `${object.apiVersion} ${object.kind} ${object.
  * the Namespace itself is never part of the chart. ConfigMap checksums (`sha256` of the data's JSON) are computed
  * by Helm from the templated data, so a changed setting rolls the pods. Combinations the constructs refuse, and
  * values they force (e.g. one replica with SQLite), become `fail` calls with the construct's message.
+ *
+ * Limits, by design: a probe is one value, so checks the constructs make on a substituted value's size (a request
+ * above its limit, a budget over one pod) or structure that depends on it (topology spread once more than one pod
+ * can run) are not seen; give those as `templateChecks` or keep them out of the values. Switches are built in
+ * pairs, so an interaction of three switches is inferred, not seen. It suits charts whose values substitute text
+ * that the schema checks (a tag, a host); for more, write the templates and prove them against the constructs
+ * with a differential test, as this repository's todo chart does (docs/helm.md).
  */
 export class HelmChartGenerator<V = any> {
   private readonly props: HelmChartGeneratorProps<V>;

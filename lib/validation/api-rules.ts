@@ -5,7 +5,7 @@
  * The name and host formats are the constructs' own (value-formats.ts).
  */
 import { asList, asRecord } from '../json-access';
-import { isDnsLabel, isDnsSubdomain, isIngressHost, isIpAddress } from '../value-formats';
+import { isDnsLabel, isDnsSubdomain, isIngressHost, isIpAddress, isLabelValue, isPathSegmentName, qualifiedNameProblem } from '../value-formats';
 import { isKind } from './objects';
 import { fieldPath, indexPath } from './paths';
 import { findPodTemplate, listContainers } from './pod-templates';
@@ -18,7 +18,14 @@ const LABEL_FORMAT = { valid: isDnsLabel, maxLength: 63, what: 'a DNS label (RFC
  * RFC 1123 labels since Kubernetes 1.36 turned RelaxedServiceNameValidation on by default (a leading
  * digit is accepted, a dot is not).
  */
-const NAME_FORMATS: Readonly<Record<string, typeof LABEL_FORMAT>> = { Namespace: LABEL_FORMAT, Service: LABEL_FORMAT };
+const PATH_SEGMENT_FORMAT = { valid: isPathSegmentName, maxLength: 253, what: 'a name the API server can put in a URL (not "." or "..", no "/" or "%")' };
+/** RBAC objects and PodDisruptionBudgets validate their names only as URL path segments. */
+const NAME_FORMATS: Readonly<Record<string, typeof LABEL_FORMAT>> = {
+  Namespace: LABEL_FORMAT, Service: LABEL_FORMAT, PodDisruptionBudget: PATH_SEGMENT_FORMAT,
+  Role: PATH_SEGMENT_FORMAT, RoleBinding: PATH_SEGMENT_FORMAT, ClusterRole: PATH_SEGMENT_FORMAT, ClusterRoleBinding: PATH_SEGMENT_FORMAT,
+};
+/** The API server's limit on the total size of an object's annotations (keys and values). */
+const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 const SUBDOMAIN_FORMAT = { valid: isDnsSubdomain, maxLength: 253, what: 'a DNS subdomain (RFC 1123: lower-case letters, digits, "-" and ".", at most 253)' };
 
 /** metadata.name as the API server validates it for the object's kind. */
@@ -36,7 +43,34 @@ export function checkObjectName(object: KubeObject): Finding[] {
   }];
 }
 
-/** Container and Service ports within 1-65535, as the API server requires. */
+/** Label keys and values, annotation keys and the annotations' total size, as the API server checks them on every object. */
+export function checkMetadata(object: KubeObject): Finding[] {
+  const metadata = asRecord(object.metadata);
+  const findings: Finding[] = [];
+  for (const [key, value] of Object.entries(asRecord(metadata.labels))) {
+    const keyProblem = qualifiedNameProblem(key);
+    if (keyProblem !== undefined) findings.push(metadataFinding(fieldPath('metadata.labels', key), `label key "${key}" is invalid: ${keyProblem}`));
+    if (typeof value === 'string' && !isLabelValue(value)) {
+      findings.push(metadataFinding(fieldPath('metadata.labels', key), `label value "${value}" is not at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`));
+    }
+  }
+  let annotationBytes = 0;
+  for (const [key, value] of Object.entries(asRecord(metadata.annotations))) {
+    const keyProblem = qualifiedNameProblem(key.toLowerCase());
+    if (keyProblem !== undefined) findings.push(metadataFinding(fieldPath('metadata.annotations', key), `annotation key "${key}" is invalid: ${keyProblem}`));
+    annotationBytes += Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
+  }
+  if (annotationBytes > ANNOTATIONS_MAX_BYTES) {
+    findings.push(metadataFinding('metadata.annotations', `annotations total ${annotationBytes} bytes; the API server allows ${ANNOTATIONS_MAX_BYTES}`));
+  }
+  return findings;
+}
+
+function metadataFinding(field: string, message: string): Finding {
+  return { rule: RULES.schemaMetadata, field, message, fix: 'Correct the key or value: the API server refuses the object otherwise.' };
+}
+
+/** Container and Service ports within 1-65535, as the API server requires (a Service targetPort may be 0: it then defaults to the port). */
 export function checkPortRanges(object: KubeObject): Finding[] {
   return [...containerPortFindings(object), ...servicePortFindings(object)];
 }
@@ -58,7 +92,7 @@ function servicePortFindings(object: KubeObject): Finding[] {
     const path = indexPath('spec.ports', position);
     return [
       ...portFinding(record.port, fieldPath(path, 'port'), 'the Service'),
-      ...portFinding(record.targetPort, fieldPath(path, 'targetPort'), 'the Service'),
+      ...(record.targetPort === 0 ? [] : portFinding(record.targetPort, fieldPath(path, 'targetPort'), 'the Service')),
     ];
   });
 }

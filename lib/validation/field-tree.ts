@@ -1,5 +1,5 @@
 import { isRecord } from '../json-access';
-import fieldTreeJson from './k8s-fields/k8s-1.28-fields.json';
+import fieldTreeJson from './k8s-fields/k8s-1.36-fields.json';
 import { fieldPath, indexPath } from './paths';
 import { unknownFieldFinding } from './schema-findings';
 import { Finding } from './types';
@@ -14,6 +14,8 @@ interface FieldTree {
   readonly kubernetesVersion: string;
   readonly roots: Readonly<Record<string, string>>;
   readonly types: Readonly<Record<string, Readonly<Record<string, FieldShape>>>>;
+  /** The fields each type requires in this release. */
+  readonly required: Readonly<Record<string, readonly string[]>>;
 }
 
 const FIELD_TREE = fieldTreeJson as unknown as FieldTree;
@@ -67,6 +69,22 @@ function collectInShape(value: unknown, shape: Exclude<FieldShape, 0>, path: str
   } else if (isRecord(value)) {
     for (const key of Object.keys(value)) collectUnknownFields(value[key], shape['*'], fieldPath(path, key), schemaName, findings);
   }
+}
+
+/**
+ * Whether this release requires `field` of the object at JSON pointer `pointer` below a root type (kubernetes-models
+ * is older: it still requires, for example, a NetworkPolicy's podSelector). Unknown paths count as required.
+ */
+export function isRequiredField(rootType: string, pointer: string, field: string): boolean {
+  let typeName: string | undefined = rootType;
+  const segments = pointer.split('/').slice(1).map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  for (let i = 0; i < segments.length && typeName !== undefined; i++) {
+    const shape: FieldShape | undefined = FIELD_TREE.types[typeName]?.[segments[i]];
+    if (shape === undefined || shape === 0) return true;
+    if (typeof shape === 'string') typeName = shape;
+    else if (Array.isArray(shape)) { typeName = shape[0]; i++; } else { typeName = shape['*']; i++; }
+  }
+  return typeName === undefined || (FIELD_TREE.required[typeName] ?? []).includes(field);
 }
 
 function groupOfKey(key: string): string {

@@ -1,7 +1,7 @@
 /** Per-object hygiene rules: container resources, probes, image tags, and Secrets without data. */
 import { asRecord } from '../json-access';
 import { isKind } from './objects';
-import { imageTagProblem } from '../image-reference';
+import { imageReferenceProblem, imageTagProblem } from '../image-reference';
 import { fieldPath } from './paths';
 import { ContainerRef, findPodTemplate, listContainers } from './pod-templates';
 import { RULES } from './rules';
@@ -32,6 +32,7 @@ export function checkContainerHygiene(object: KubeObject, options: ContainerHygi
   // Ephemeral containers cannot set resources or probes; they are only checked for their image.
   for (const ref of listContainers(pod, ['containers', 'initContainers'])) findings.push(...checkResources(ref));
   if (pod.longRunning) for (const ref of listContainers(pod, ['containers'])) findings.push(...checkProbes(ref));
+  for (const ref of listContainers(pod)) findings.push(...checkImageReference(ref));
   if (options.allowLatestImages !== true) for (const ref of listContainers(pod)) findings.push(...checkImageTag(ref));
   return findings;
 }
@@ -77,6 +78,20 @@ function checkProbes(ref: ContainerRef): Finding[] {
     message: `${ref.label} of a long-running pod has no ${probe}`,
     fix: `Add a ${probe} (httpGet, tcpSocket, grpc or exec) to ${ref.label}.`,
   }));
+}
+
+/** The API server accepts any image text; the kubelet refuses what the OCI distribution grammar does not parse (InvalidImageName). */
+function checkImageReference(ref: ContainerRef): Finding[] {
+  const image = ref.container.image;
+  if (typeof image !== 'string' || image.trim() === '') return [];
+  const problem = imageReferenceProblem(image);
+  if (problem === undefined) return [];
+  return [{
+    rule: RULES.hygieneImageReference,
+    field: fieldPath(ref.path, 'image'),
+    message: `${ref.label} uses "${image}", which is not an OCI image reference: ${problem}; the API server stores it, but the kubelet refuses to pull it (InvalidImageName)`,
+    fix: 'Write it as [registry[:port]/]repository[:tag][@sha256:<digest>] with a lower-case repository, e.g. "ghcr.io/acme/api:v1.0.0".',
+  }];
 }
 
 function checkImageTag(ref: ContainerRef): Finding[] {

@@ -1,7 +1,8 @@
 /**
- * Offline validation of synthesized Kubernetes manifests: schemas (Kubernetes 1.28 via
- * kubernetes-models, Istio and Gateway API via bundled CRD schemas), the restricted Pod Security
- * Standard, and hygiene rules (resources, probes, image tags, Secrets, namespaces, selectors, routes).
+ * Offline validation of synthesized Kubernetes manifests: what the Kubernetes 1.36 API server would refuse (exactly,
+ * by its own validation code compiled to WebAssembly when installed, else by fast TypeScript rules: schemas, field
+ * names, Pod Security at the namespace's level), Istio and Gateway API CRD schemas and CEL rules, and policy rules
+ * (resources, probes, image references and tags, credentials, Secrets, namespaces, selectors, routes).
  *
  * A second entry point of the package, `cdk8s-fastapi-nextjs/validation`, so that apps using only the
  * constructs do not install what it needs. Its dependencies are optional peer dependencies of the package;
@@ -19,4 +20,6 @@
 // (build/lib/validation/plugin.js), not imported, so it stays out of it.
 export { hasErrors, validateManifests, validateYamlFiles } from './validate';
 export { formatReport, summarize } from './report';
-export type { Severity, ValidationOptions, Violation } from './types';
+export type { ApiServerSettings, PodSecurityDefaults, PodSecurityLevel, Severity, ValidationMode, ValidationOptions, Violation } from './types';
+export { runSynth, synthValidated } from './synth';
+export type { SynthOptions, SynthResult } from './synth';

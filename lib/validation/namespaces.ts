@@ -3,7 +3,8 @@ import { isBuiltInGroup } from './field-tree';
 import { identify } from './objects';
 import { OutputIndex, isKnownNamespace } from './output-index';
 import { RULES } from './rules';
-import { Finding, KubeObject } from './types';
+import { EnforcedPodSecurity } from './pod-security';
+import { Finding, KubeObject, PodSecurityDefaults } from './types';
 
 /** Cluster-scoped kinds of the Kubernetes 1.28 API, by group; every other built-in kind is namespaced. */
 const CLUSTER_SCOPED_KINDS: Readonly<Record<string, readonly string[]>> = {
@@ -53,4 +54,20 @@ export function checkNamespace(object: KubeObject, index: OutputIndex): Finding[
     message: `namespace "${namespace}" is neither created by the output nor documented as external`,
     fix: `Add a Namespace "${namespace}" to the output, or list "${namespace}" in externalNamespaces if the cluster already has it.`,
   }];
+}
+
+const ENFORCE = 'pod-security.kubernetes.io/enforce';
+const ENFORCE_VERSION = 'pod-security.kubernetes.io/enforce-version';
+const LEVELS = ['privileged', 'baseline', 'restricted'];
+
+/**
+ * The Pod Security level and version that PodSecurity admission enforces on an object's pods: its namespace's
+ * `pod-security.kubernetes.io/enforce` labels when the output creates that namespace with them, else the cluster's
+ * defaults (as a PodSecurityConfiguration's `defaults:` apply to namespaces without the labels).
+ */
+export function enforcedPodSecurity(object: KubeObject, index: OutputIndex, defaults: PodSecurityDefaults): EnforcedPodSecurity {
+  const labels = index.namespaceLabels.get(identify(object).namespace ?? 'default') ?? {};
+  const level = labels[ENFORCE];
+  if (level !== undefined && LEVELS.includes(level)) return { level: level as EnforcedPodSecurity['level'], version: labels[ENFORCE_VERSION] ?? 'latest' };
+  return { level: defaults.enforce, version: labels[ENFORCE_VERSION] ?? defaults.enforceVersion ?? 'latest' };
 }

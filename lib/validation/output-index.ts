@@ -1,5 +1,5 @@
 import { asList, asRecord, asString } from '../json-access';
-import { identify, isKind } from './objects';
+import { identify, isKind, labelsOf } from './objects';
 import { serviceKey } from '../route-target';
 import { findPodTemplate } from './pod-templates';
 import { KubeObject } from './types';
@@ -22,6 +22,8 @@ export interface PodLabels {
  */
 export interface OutputIndex {
   readonly createdNamespaces: ReadonlySet<string>;
+  /** The labels of the namespaces the output creates. */
+  readonly namespaceLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly externalNamespaces: ReadonlySet<string>;
   /** Services by `namespace/name` (namespace empty when unset). */
   readonly services: ReadonlyMap<string, readonly ServicePortInfo[]>;
@@ -34,11 +36,15 @@ export interface OutputIndex {
 /** Indexes the objects of one output (one environment's manifests). */
 export function buildOutputIndex(objects: readonly KubeObject[], externalNamespaces: readonly string[] = []): OutputIndex {
   const createdNamespaces = new Set<string>();
+  const namespaceLabels = new Map<string, Record<string, string>>();
   const services = new Map<string, ServicePortInfo[]>();
   const podsByLabel = new Map<string, PodLabels[]>();
   for (const object of objects) {
     const { name, namespace } = identify(object);
-    if (isKind(object, '', 'Namespace') && name !== undefined) createdNamespaces.add(name);
+    if (isKind(object, '', 'Namespace') && name !== undefined) {
+      createdNamespaces.add(name);
+      namespaceLabels.set(name, labelsOf(object.metadata));
+    }
     if (isKind(object, '', 'Service') && name !== undefined) services.set(serviceKey(namespace, name), servicePorts(object));
     const pod = findPodTemplate(object);
     if (pod === undefined) continue;
@@ -50,7 +56,7 @@ export function buildOutputIndex(objects: readonly KubeObject[], externalNamespa
       else pods.push(entry);
     }
   }
-  return { createdNamespaces, externalNamespaces: new Set(externalNamespaces), services, podsByLabel, selectorAnswers: new Map() };
+  return { createdNamespaces, namespaceLabels, externalNamespaces: new Set(externalNamespaces), services, podsByLabel, selectorAnswers: new Map() };
 }
 
 /** Above this many candidate pods, a selector's answer is remembered for the Services that share it. */

@@ -1,8 +1,9 @@
 /**
- * Pod Security Standards, profile "restricted" (which includes "baseline"), field by field as
- * https://kubernetes.io/docs/concepts/security/pod-security-standards/ defines it, for a
- * Kubernetes 1.28 cluster. Every control checks the pod-level fields, containers,
- * initContainers and ephemeralContainers.
+ * Pod Security Standards, field by field as https://kubernetes.io/docs/concepts/security/pod-security-standards/
+ * and the PodSecurity admission plugin of Kubernetes 1.36 (k8s.io/pod-security-admission/policy) define them, at the
+ * level and version the pod's namespace enforces: "baseline", or "restricted" (baseline plus its own controls);
+ * "privileged" checks nothing. Every control checks the pod-level fields, containers, initContainers and
+ * ephemeralContainers. Controls and allowed values that changed between versions follow the enforced version.
  */
 import { asList, asRecord, asString, isRecord } from '../json-access';
 import { fieldPath, indexPath } from './paths';
@@ -14,11 +15,25 @@ import { Finding, KubeObject, RuleDefinition } from './types';
 const BASELINE_CAPABILITIES = ['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT'];
 const RESTRICTED_CAPABILITIES = ['NET_BIND_SERVICE'];
 /** Volume sources the restricted profile allows; hostPath has its own control. */
-const ALLOWED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
-/** Safe sysctls as of Kubernetes 1.28 (the tcp_keepalive/fin_timeout ones only from 1.29). */
-const SAFE_SYSCTLS = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports'];
-/** SELinux types allowed as of Kubernetes 1.28 (container_engine_t only from 1.31). */
-const ALLOWED_SELINUX_TYPES = ['container_t', 'container_init_t', 'container_kvm_t'];
+const ALLOWED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'];
+/** Safe sysctls, by the version that allowed them (check_sysctls.go). */
+const SAFE_SYSCTLS_SINCE: ReadonlyArray<readonly [number, readonly string[]]> = [
+  [0, ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_unprivileged_port_start']],
+  [27, ['net.ipv4.ip_local_reserved_ports']],
+  [29, ['net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes']],
+  [32, ['net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem']],
+];
+/** SELinux types allowed, by version (check_seLinuxOptions.go). */
+const SELINUX_TYPES_SINCE: ReadonlyArray<readonly [number, readonly string[]]> = [
+  [0, ['container_t', 'container_init_t', 'container_kvm_t']],
+  [31, ['container_engine_t']],
+];
+/** The latest Pod Security version this module implements (`latest` means this one). */
+export const POD_SECURITY_LATEST_MINOR = 36;
+
+function allowedSince(table: ReadonlyArray<readonly [number, readonly string[]]>, minor: number): string[] {
+  return table.filter(([since]) => minor >= since).flatMap(([, values]) => values);
+}
 const ALLOWED_PROFILE_TYPES = ['RuntimeDefault', 'Localhost'];
 const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'];
@@ -32,6 +47,10 @@ interface PodSecurityScope {
   readonly containers: readonly ContainerRef[];
   /** The restricted profile relaxes privilege escalation, seccomp and capabilities for `spec.os.name: windows`. */
   readonly linux: boolean;
+  /** The enforced level. */
+  readonly level: 'baseline' | 'restricted';
+  /** The minor version of the enforced level (`latest` is {@link POD_SECURITY_LATEST_MINOR}). */
+  readonly minor: number;
 }
 
 /** A container's securityContext (empty when absent) and its path. */
@@ -43,37 +62,50 @@ interface ContainerContext {
 
 type Control = (scope: PodSecurityScope) => Finding[];
 
-const CONTROLS: readonly Control[] = [
-  checkHostProcess,
-  checkHostNamespaces,
-  checkPrivileged,
-  checkCapabilitiesAdd,
-  checkCapabilitiesDropAll,
-  checkHostPathVolumes,
-  checkVolumeTypes,
-  checkHostPorts,
-  checkAppArmor,
-  checkSeLinux,
-  checkProcMount,
-  checkSeccomp,
-  checkSysctls,
-  checkAllowPrivilegeEscalation,
-  checkRunAsNonRoot,
-  checkRunAsUser,
+/** Each control, the level that has it, and the version it appeared in (k8s.io/pod-security-admission/policy). */
+const CONTROLS: ReadonlyArray<readonly [Control, 'baseline' | 'restricted', number]> = [
+  [checkHostProcess, 'baseline', 0],
+  [checkHostNamespaces, 'baseline', 0],
+  [checkPrivileged, 'baseline', 0],
+  [checkCapabilitiesAdd, 'baseline', 0],
+  [checkCapabilitiesDropAll, 'restricted', 22],
+  [checkHostPathVolumes, 'baseline', 0],
+  [checkVolumeTypes, 'restricted', 0],
+  [checkHostPorts, 'baseline', 0],
+  [checkHostProbes, 'baseline', 34],
+  [checkAppArmor, 'baseline', 0],
+  [checkSeLinux, 'baseline', 0],
+  [checkProcMount, 'baseline', 0],
+  [checkSeccomp, 'baseline', 0],
+  [checkSysctls, 'baseline', 0],
+  [checkAllowPrivilegeEscalation, 'restricted', 8],
+  [checkRunAsNonRoot, 'restricted', 0],
+  [checkRunAsUser, 'restricted', 23],
 ];
 
-/** Checks the pod template of a workload (or a Pod) against the restricted Pod Security Standard. */
-export function checkPodSecurity(object: KubeObject): Finding[] {
+/** The level and version a namespace enforces, from its labels (as PodSecurity admission reads them) or the defaults. */
+export interface EnforcedPodSecurity {
+  readonly level: 'privileged' | 'baseline' | 'restricted';
+  /** `latest` or `v1.<minor>`. */
+  readonly version: string;
+}
+
+/** Checks the pod template of a workload (or a Pod) against the Pod Security level its namespace enforces. */
+export function checkPodSecurity(object: KubeObject, enforced: EnforcedPodSecurity = { level: 'restricted', version: 'latest' }): Finding[] {
   const pod = findPodTemplate(object);
-  if (pod === undefined) return [];
+  if (pod === undefined || enforced.level === 'privileged') return [];
+  const versionMatch = /^v1\.(\d+)$/.exec(enforced.version);
   const scope: PodSecurityScope = {
     pod,
     podContext: asRecord(pod.spec.securityContext),
     podContextPath: fieldPath(pod.specPath, 'securityContext'),
     containers: listContainers(pod),
     linux: asString(asRecord(pod.spec.os).name) !== 'windows',
+    level: enforced.level,
+    minor: versionMatch ? Math.min(Number(versionMatch[1]), POD_SECURITY_LATEST_MINOR) : POD_SECURITY_LATEST_MINOR,
   };
-  return CONTROLS.flatMap((control) => control(scope));
+  return CONTROLS.filter(([, level, since]) => (level === 'baseline' || scope.level === 'restricted') && scope.minor >= since)
+    .flatMap(([control]) => control(scope));
 }
 
 function containerContexts(scope: PodSecurityScope): ContainerContext[] {
@@ -109,7 +141,7 @@ function checkPrivileged(scope: PodSecurityScope): Finding[] {
 }
 
 function checkCapabilitiesAdd(scope: PodSecurityScope): Finding[] {
-  const allowed = scope.linux ? RESTRICTED_CAPABILITIES : BASELINE_CAPABILITIES;
+  const allowed = scope.linux && scope.level === 'restricted' && scope.minor >= 22 ? RESTRICTED_CAPABILITIES : BASELINE_CAPABILITIES;
   const findings: Finding[] = [];
   for (const { ref, context, path } of containerContexts(scope)) {
     asList(asRecord(context.capabilities).add).forEach((capability, index) => {
@@ -190,13 +222,34 @@ function checkSeLinux(scope: PodSecurityScope): Finding[] {
   for (const { label, context, path } of contexts) {
     const options = asRecord(context.seLinuxOptions);
     const type = asString(options.type);
-    if (type !== undefined && !ALLOWED_SELINUX_TYPES.includes(type)) {
+    const allowedTypes = allowedSince(SELINUX_TYPES_SINCE, scope.minor);
+    if (type !== undefined && type !== '' && !allowedTypes.includes(type)) {
       findings.push(finding(RULES.pssSeLinux, `${path}.seLinuxOptions.type`, `${label} sets SELinux type ${type}`,
-        `Use one of ${ALLOWED_SELINUX_TYPES.join(', ')} or remove seLinuxOptions.type.`));
+        `Use one of ${allowedTypes.join(', ')} or remove seLinuxOptions.type.`));
     }
     for (const field of ['user', 'role']) {
       if (asString(options[field]) === undefined) continue;
       findings.push(finding(RULES.pssSeLinux, `${path}.seLinuxOptions.${field}`, `${label} sets a custom SELinux ${field}`, `Remove seLinuxOptions.${field}.`));
+    }
+  }
+  return findings;
+}
+
+/** Probes and lifecycle handlers may not target another host (httpGet.host, tcpSocket.host), since 1.34. */
+function checkHostProbes(scope: PodSecurityScope): Finding[] {
+  const findings: Finding[] = [];
+  for (const ref of scope.containers) {
+    const handlers: Array<[string, unknown]> = [
+      ['livenessProbe', ref.container.livenessProbe], ['readinessProbe', ref.container.readinessProbe], ['startupProbe', ref.container.startupProbe],
+      ['lifecycle.postStart', asRecord(ref.container.lifecycle).postStart], ['lifecycle.preStop', asRecord(ref.container.lifecycle).preStop],
+    ];
+    for (const [name, handler] of handlers) {
+      for (const kind of ['httpGet', 'tcpSocket']) {
+        const host = asRecord(asRecord(handler)[kind]).host;
+        if (host === undefined || host === '') continue;
+        findings.push(finding(RULES.pssHostProbes, `${ref.path}.${name}.${kind}.host`, `${ref.label} ${name} targets host ${String(host)}`,
+          `Remove ${name}.${kind}.host from ${ref.label}: probes and lifecycle handlers target the pod itself.`));
+      }
     }
   }
   return findings;
@@ -208,7 +261,8 @@ function checkProcMount(scope: PodSecurityScope): Finding[] {
 }
 
 function checkSeccomp(scope: PodSecurityScope): Finding[] {
-  const isAllowed = (type: unknown): boolean => (scope.linux ? ALLOWED_PROFILE_TYPES.includes(String(type)) : type !== 'Unconfined');
+  const restricted = scope.level === 'restricted' && scope.minor >= 19 && scope.linux;
+  const isAllowed = (type: unknown): boolean => (restricted ? ALLOWED_PROFILE_TYPES.includes(String(type)) : type !== 'Unconfined');
   const fix = 'Set spec.securityContext.seccompProfile.type: RuntimeDefault on the pod (or Localhost with a localhostProfile).';
   const findings: Finding[] = [];
   const podType = asRecord(scope.podContext.seccompProfile).type;
@@ -220,7 +274,7 @@ function checkSeccomp(scope: PodSecurityScope): Finding[] {
     const type = asRecord(context.seccompProfile).type;
     if (type !== undefined && !isAllowed(type)) {
       findings.push(finding(RULES.pssSeccomp, `${path}.seccompProfile.type`, `${ref.label} sets seccomp profile ${String(type)}`, fix));
-    } else if (type === undefined && !podCovers && scope.linux) {
+    } else if (type === undefined && !podCovers && restricted) {
       findings.push(finding(RULES.pssSeccomp, `${path}.seccompProfile.type`, `neither the pod nor ${ref.label} sets a RuntimeDefault or Localhost seccomp profile`, fix));
     }
   }
@@ -231,9 +285,10 @@ function checkSysctls(scope: PodSecurityScope): Finding[] {
   const findings: Finding[] = [];
   asList(scope.podContext.sysctls).forEach((sysctl, index) => {
     const name = asRecord(sysctl).name;
-    if (typeof name === 'string' && SAFE_SYSCTLS.includes(name)) return;
+    const safe = allowedSince(SAFE_SYSCTLS_SINCE, scope.minor);
+    if (typeof name === 'string' && safe.includes(name)) return;
     findings.push(finding(RULES.pssSysctls, `${indexPath(`${scope.podContextPath}.sysctls`, index)}.name`, `sysctl ${String(name)} is not in the safe set`,
-      `Remove it; only ${SAFE_SYSCTLS.join(', ')} are allowed.`));
+      `Remove it; only ${safe.join(', ')} are allowed.`));
   });
   return findings;
 }

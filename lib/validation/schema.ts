@@ -1,6 +1,6 @@
 import { checkCelRules } from './cel-rules';
 import { CRD_GROUPS, lookupCrd, validateWithCrd } from './crd-schema';
-import { FIELD_TREE_KUBERNETES_VERSION, OBJECT_META_TYPE, builtInKindsOfGroup, findUnknownFields, isBuiltInGroup, rootTypeOf } from './field-tree';
+import { FIELD_TREE_KUBERNETES_VERSION, OBJECT_META_TYPE, builtInKindsOfGroup, findUnknownFields, isBuiltInGroup, isRequiredField, rootTypeOf } from './field-tree';
 import { loadModel, validateObjectMeta, validateWithModel } from './kubernetes-models-schema';
 import { identify } from './objects';
 import { RULES } from './rules';
@@ -10,8 +10,8 @@ import { Finding, KubeObject } from './types';
 const K8S = `Kubernetes ${FIELD_TREE_KUBERNETES_VERSION}`;
 
 /**
- * Checks an object against the schema of its apiVersion/kind: kubernetes-models (values) plus the
- * Kubernetes 1.28 field tree (field names) for built-in kinds, the offline CRD schemas for Istio
+ * Checks an object against the schema of its apiVersion/kind: kubernetes-models (values, less what this release no
+ * longer requires) plus the Kubernetes 1.36 field tree (field names) for built-in kinds, the offline CRD schemas for Istio
  * and Gateway API kinds. Anything else yields an explicit `schema/not-checked` warning.
  */
 export function checkSchema(object: KubeObject): Finding[] {
@@ -47,7 +47,9 @@ function checkBuiltInKind(object: KubeObject, apiVersion: string, kind: string, 
   if (model === undefined) {
     findings.push(notChecked(`kubernetes-models has no validator for ${schemaName}; only field names were checked`));
   } else {
-    findings.push(...findingsFromSchemaErrors(validateWithModel(model, object), object, schemaName));
+    const errors = validateWithModel(model, object).filter((error) => error.keyword !== 'required'
+      || isRequiredField(rootType, error.instancePath, String(error.params.missingProperty)));
+    findings.push(...findingsFromSchemaErrors(errors, object, schemaName));
   }
   return findings;
 }

@@ -39,6 +39,56 @@ export interface ValidationOptions {
    * @default []
    */
   readonly skipRules?: string[];
+  /**
+   * How the API server's own checks (schemas, field names, value formats, cross-field rules, Pod Security) are made:
+   * - `exact`: by the API server's own validation code (Kubernetes 1.36, compiled to WebAssembly, in-process), with
+   *   its messages; an error when the package was built without it;
+   * - `fast`: by this library's TypeScript rules (schemas and a rule per check), which never report what the API
+   *   server accepts but may miss what it refuses;
+   * - `auto`: `exact` when it is installed, else `fast`.
+   * The environment variable `CDK8S_VALIDATION` (`auto`, `exact` or `fast`) sets the default. The policy rules
+   * (`hygiene/*`) run in every mode.
+   * @default - `CDK8S_VALIDATION`, else `auto`
+   */
+  readonly mode?: ValidationMode;
+  /**
+   * The Pod Security levels of namespaces whose own labels do not set them (namespaces the output does not create,
+   * and those it creates without `pod-security.kubernetes.io/*` labels): the cluster's PodSecurity admission
+   * defaults. An API server without a PodSecurity configuration uses `privileged`.
+   * @default { enforce: 'restricted', enforceVersion: 'latest' }
+   */
+  readonly podSecurityDefaults?: PodSecurityDefaults;
+  /**
+   * The API server's own settings the exact validator applies: `--service-node-port-range` and `--allow-privileged`.
+   * @default { serviceNodePortRange: '30000-32767', allowPrivileged: true }
+   */
+  readonly apiServer?: ApiServerSettings;
+}
+
+/** Which validator checks what the API server checks; see {@link ValidationOptions.mode}. */
+export type ValidationMode = 'auto' | 'exact' | 'fast';
+
+/** A Pod Security Standards level. */
+export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
+
+/** The PodSecurity admission configuration's defaults (`defaults:` of a PodSecurityConfiguration). */
+export interface PodSecurityDefaults {
+  /** The enforced level. */
+  readonly enforce: PodSecurityLevel;
+  /** The version of the enforced level, `latest` or `v1.<minor>`. @default 'latest' */
+  readonly enforceVersion?: string;
+  /** The level whose violations are returned as warnings. @default 'privileged' */
+  readonly warn?: PodSecurityLevel;
+  /** The version of the warn level. @default 'latest' */
+  readonly warnVersion?: string;
+}
+
+/** Flags of the API server that change what it accepts. */
+export interface ApiServerSettings {
+  /** `--service-node-port-range`. @default '30000-32767' */
+  readonly serviceNodePortRange?: string;
+  /** `--allow-privileged` (kind, minikube and kubeadm set it; the API server's own default is false). @default true */
+  readonly allowPrivileged?: boolean;
 }
 
 /** A manifest object as parsed from YAML/JSON: only the type meta is known. */
@@ -74,6 +124,8 @@ export interface RuleDefinition {
   readonly id: string;
   readonly severity: Severity;
   readonly summary: string;
+  /** A fast-validator rule standing in for an API server check; in exact mode the API server's own code replaces it. */
+  readonly modelsApiServer: boolean;
 }
 
 /** A violation before the object description and file are attached. */

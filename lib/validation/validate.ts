@@ -1,8 +1,10 @@
 import { isRecord } from '../json-access';
-import { checkIngressHosts, checkObjectName, checkPortRanges } from './api-rules';
+import { checkIngressHosts, checkMetadata, checkObjectName, checkPortRanges } from './api-rules';
+import { DEFAULT_POD_SECURITY, clusterOptions, exactFindings, exactValidatorFor, judgedExactly } from './api-server';
+import { ExactOutcome } from './exact/kube-validator';
 import { checkContainerHygiene, checkSecretData } from './hygiene';
 import { checkCidrs, checkPlainTextSecrets } from './values';
-import { checkNamespace } from './namespaces';
+import { checkNamespace, enforcedPodSecurity } from './namespaces';
 import { withObjectCaches } from './object-cache';
 import { describeObject } from './objects';
 import { OutputIndex, buildOutputIndex } from './output-index';
@@ -56,25 +58,43 @@ function validateOutput(documents: readonly SourcedDocument[], options: Validati
     else violations.push(notAnObject(document, file, position));
   }
   const index = buildOutputIndex(objects.map(({ object }) => object), options.externalNamespaces ?? []);
-  for (const { object, file } of objects) {
+  const exact = exactValidatorFor(options);
+  const outcomes = exact?.validate(objects.map(({ object }) => object), clusterOptions(objects.map(({ object }) => object), options));
+  objects.forEach(({ object, file }, position) => {
     const description = describeObject(object);
-    for (const finding of checkObject(object, index, options)) violations.push(toViolation(finding, description, file));
-  }
+    for (const finding of checkObject(object, index, options, outcomes?.[position])) violations.push(toViolation(finding, description, file));
+  });
   const skipRules = options.skipRules ?? [];
   return violations.filter((violation) => !isSkipped(violation.rule, skipRules));
 }
 
-function checkObject(object: KubeObject, index: OutputIndex, options: ValidationOptions): Finding[] {
+/**
+ * The findings of one object: what the API server checks (from its own code when an exact outcome is given and it
+ * judged the object, else from the fast rules), then the policy rules, which run in every mode.
+ */
+function checkObject(object: KubeObject, index: OutputIndex, options: ValidationOptions, outcome: ExactOutcome | undefined): Finding[] {
+  const serverChecks = outcome !== undefined && judgedExactly(outcome) ? exactFindings(outcome) : fastServerChecks(object, index, options);
+  return [...serverChecks, ...policyChecks(object, index, options)];
+}
+
+/** The fast rules that stand in for the API server's checks (RuleDefinition.modelsApiServer). */
+export function fastServerChecks(object: KubeObject, index: OutputIndex, options: ValidationOptions): Finding[] {
   return [
     ...checkSchema(object),
     ...checkObjectName(object),
+    ...checkMetadata(object),
     ...checkPortRanges(object),
     ...checkIngressHosts(object),
-    ...checkPodSecurity(object),
+    ...checkPodSecurity(object, enforcedPodSecurity(object, index, options.podSecurityDefaults ?? DEFAULT_POD_SECURITY)),
+    ...checkCidrs(object),
+  ];
+}
+
+function policyChecks(object: KubeObject, index: OutputIndex, options: ValidationOptions): Finding[] {
+  return [
     ...checkContainerHygiene(object, { allowLatestImages: options.allowLatestImages ?? false }),
     ...checkSecretData(object),
     ...checkPlainTextSecrets(object),
-    ...checkCidrs(object),
     ...checkNamespace(object, index),
     ...checkServiceSelector(object, index),
     ...checkRoutes(object, index),

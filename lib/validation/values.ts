@@ -1,6 +1,7 @@
 /** Value rules: credentials in plain text (ConfigMaps and container env values) and malformed CIDRs. */
 import { asList, asRecord, asString, getPath } from '../json-access';
-import { isCidr, secretValueKind } from '../value-formats';
+import { secretValueKind } from '../secret-values';
+import { isCidr } from '../value-formats';
 import { isKind } from './objects';
 import { fieldPath, indexPath } from './paths';
 import { findPodTemplate, listContainers } from './pod-templates';
@@ -14,7 +15,7 @@ export function checkPlainTextSecrets(object: KubeObject): Finding[] {
   const findings: Finding[] = [];
   if (isKind(object, '', 'ConfigMap')) {
     for (const [key, value] of Object.entries(asRecord(object.data))) {
-      const kind = typeof value === 'string' ? secretValueKind(value) : undefined;
+      const kind = typeof value === 'string' ? secretValueKind(value, key) : undefined;
       if (kind) findings.push({ rule: RULES.hygienePlainTextSecret, field: fieldPath('data', key), message: `ConfigMap key "${key}" holds ${kind} in plain text`, fix: SECRET_FIX });
     }
   }
@@ -23,7 +24,7 @@ export function checkPlainTextSecrets(object: KubeObject): Finding[] {
   for (const ref of listContainers(pod)) {
     asList(ref.container.env).forEach((variable, index) => {
       const value = asString(asRecord(variable).value);
-      const kind = value === undefined ? undefined : secretValueKind(value);
+      const kind = value === undefined ? undefined : secretValueKind(value, asString(asRecord(variable).name));
       if (kind) {
         findings.push({
           rule: RULES.hygienePlainTextSecret,

@@ -11,12 +11,18 @@ export interface LoadedManifests {
   readonly syntaxErrors: Violation[];
 }
 
-/** Reads multi-document YAML manifest files, remembering the file of every document. */
+/**
+ * How kubectl reads manifests (sigs.k8s.io/yaml on go-yaml v2): YAML 1.1, where `yes`, `on` and `off` are booleans
+ * and `0777` is an octal number, unlike YAML 1.2.
+ */
+export const KUBECTL_YAML = { version: '1.1' } as const;
+
+/** Reads multi-document YAML manifest files as kubectl reads them, remembering the file of every document. */
 export function loadYamlFiles(paths: readonly string[]): LoadedManifests {
   const documents: SourcedDocument[] = [];
   const syntaxErrors: Violation[] = [];
   for (const file of paths) {
-    loadYaml().parseAllDocuments(fs.readFileSync(file, 'utf8')).forEach((document, position) => {
+    loadYaml().parseAllDocuments(fs.readFileSync(file, 'utf8'), KUBECTL_YAML).forEach((document, position) => {
       if (document.errors.length > 0) {
         syntaxErrors.push({
           file,

@@ -24,7 +24,7 @@ TODO_ISTIO_HELM_REPO="https://istio-release.storage.googleapis.com/charts"
 # ---------------------------------------------------------------------------
 # Project contract. What differs between environments (namespace, host, labels, Secret, claim,
 # hostPath, routing, which cluster tool runs it) is not written here: use_environment reads it from
-# the cdk8s app (main.ts's ENVIRONMENTS). What follows is the same in every environment.
+# the cdk8s app (ENVIRONMENTS in app/environments.ts). What follows is the same in every environment.
 # ---------------------------------------------------------------------------
 # The namespaced kinds the charts write (group/version/Kind), which deploy.sh prunes and cleanup.sh
 # deletes by label. Claims, volumes, the namespace and the Secret are deliberately not among them.
@@ -175,15 +175,22 @@ require_cluster() {
 }
 
 # ---------------------------------------------------------------------------
-# Environments, read from the cdk8s app: `node build/main.js --print-env` prints main.ts's
-# ENVIRONMENTS as "<environment> <key> <value>" lines.
+# Environments, read from the cdk8s app: `node build/main.js --print-env` prints the app's
+# ENVIRONMENTS (app/environments.ts) as "<environment> <key> <value>" lines.
 # ---------------------------------------------------------------------------
-# environment_settings: those lines for every environment (compiling the app first when main.ts
-# is newer than its build). Progress goes to stderr: the caller captures stdout.
+# environment_settings: those lines for every environment (compiling the app first when main.ts or
+# a file under app/ is newer than its build). Progress goes to stderr: the caller captures stdout.
+# app_sources_newer_than FILE: true when main.ts or a .ts file under app/ changed after FILE.
+app_sources_newer_than() {
+  local sources=("$TODO_ROOT/main.ts")
+  [ -d "$TODO_ROOT/app" ] && sources+=("$TODO_ROOT/app")
+  [ -n "$(find "${sources[@]}" -name '*.ts' -newer "$1" -print -quit)" ]
+}
+
 environment_settings() {
   local main="$TODO_ROOT/build/main.js"
   require_tool node
-  if [ ! -f "$main" ] || [ "$TODO_ROOT/main.ts" -nt "$main" ]; then
+  if [ ! -f "$main" ] || app_sources_newer_than "$main"; then
     [ -x "$TODO_ROOT/node_modules/.bin/tsc" ] ||
       die "the environments come from the cdk8s app in $TODO_ROOT, which is not built; run 'npm ci' there first"
     log "compiling the cdk8s app (tsc -b) to read its environments" >&2
@@ -193,7 +200,7 @@ environment_settings() {
 }
 
 # use_environment ENV: load ENV's settings into the ENV_* variables below; exit 2 unless ENV is a
-# laptop environment (one with a localCluster in main.ts).
+# laptop environment (one with a localCluster in app/environments.ts).
 #   ENV_PROVIDER          kind or minikube
 #   ENV_NAMESPACE         the namespace every object goes into
 #   ENV_HOST              the host name a browser (and the smoke test) uses

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { APP_SECRET_NAME, ENVIRONMENTS, TodoChart } from '../../main';
+import { APP_SECRET_NAME, ENVIRONMENTS, environmentChart, environmentValues } from '../../app';
 import { ControlPlane, replicaSets, synth } from './control-plane';
 
 const environments = Object.values(ENVIRONMENTS);
@@ -19,7 +19,7 @@ beforeAll(() => {
   const synthesized = synth(cluster, outdir, { TODO_ENV: 'all' });
   if (synthesized.status !== 0) throw new Error(`npx cdk8s synth failed:\n${synthesized.stdout}${synthesized.stderr}`);
   // The README's order: environments whose pods need the Secret get it before the deploy.
-  for (const settings of environments.filter((environment) => !environment.secretOptional)) {
+  for (const settings of environments.filter((environment) => !environmentValues(environment).secretOptional)) {
     cluster.kubectlOk(['create', 'namespace', settings.namespace, '--save-config']);
     cluster.kubectlOk(['-n', settings.namespace, 'create', 'secret', 'generic', APP_SECRET_NAME,
       '--from-literal=DATABASE_URL=postgresql://todo@db.example:5432/todo', '--from-literal=BETTER_AUTH_SECRET=test-only']);
@@ -69,7 +69,7 @@ describe('npx cdk8s synth, then kubectl apply -f dist', () => {
     expect(failures.map((event) => `${event.involvedObject.kind}/${event.involvedObject.name}: ${event.message}`)).toEqual([]);
   });
 
-  test.each(environments.filter((settings) => settings.database.kind === 'sqlite').map((settings) => [settings.name, settings]))(
+  test.each(environments.filter((settings) => environmentValues(settings).persistence.enabled).map((settings) => [settings.name, settings]))(
     '%s: the SQLite claim binds', async (_name, settings) => {
       const phase = await cluster.waitFor('the claim to bind', () => {
         const claim = cluster.getJson(['pvc', 'todo-data', '-n', settings.namespace]);
@@ -87,7 +87,7 @@ describe('npx cdk8s synth, then kubectl apply -f dist', () => {
 
   test('the HorizontalPodAutoscalers bring the workloads to their minimum replicas (the real controller acts on them)', async () => {
     const production = ENVIRONMENTS.production;
-    const minimum = 'autoscaling' in production.backend ? production.backend.autoscaling.minReplicas : 0;
+    const minimum = environmentValues(production).backend.autoscaling.minReplicas;
     const ready = await cluster.waitFor('the HPA to scale todo-backend to its minimum', () => {
       const deployment = cluster.getJson(['deployment', 'todo-backend', '-n', production.namespace]);
       return deployment.status.readyReplicas === minimum ? deployment.status.readyReplicas : undefined;
@@ -121,7 +121,7 @@ describe('a changed deploy rolls the pods', () => {
 
   test('a changed backend configuration (ConfigMap): the checksum annotation rolls the pods', () => {
     const before = replicaSets(cluster, local.namespace, 'todo-backend');
-    const chart = new TodoChart(new App(), { ...local, backendMode: 'real', modelServerUrl: 'http://model.todo.test:8000/v1' }, { imageTag: 'v9.9.9-test' });
+    const chart = environmentChart(new App(), local, { backend: { config: { MODE: 'real', MODEL_SERVER_URL: 'http://model.todo.test:8000/v1' } } }, { imageTag: 'v9.9.9-test' });
     const applied = cluster.kubectl(['apply', '-f', '-'], { input: Yaml.stringify(...chart.toJson()) });
     expect(applied.stderr).toBe('');
     cluster.kubectlOk(['-n', local.namespace, 'rollout', 'status', 'deployment/todo-backend', '--timeout=120s']);

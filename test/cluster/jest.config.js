@@ -12,9 +12,7 @@ module.exports = {
   maxWorkers: 1,
   roots: ['<rootDir>/test'],
   testRegex: suites.map((suite) => `${suite.replace('<rootDir>/', '').replace(/[.]/g, '\\.')}${suite.endsWith('/') ? '.*\\.test\\.ts' : ''}$`),
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
-  },
+  ...require('../jest-transform'),
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
   // The consumer example imports the package by name; here it runs against this checkout's sources.
   moduleNameMapper: { '^cdk8s-fastapi-nextjs(/.*)?$': '<rootDir>/lib$1' },

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
 import { STAGING, ShopChart } from '../../examples/consumer-app/main';
-import { ENVIRONMENTS, TodoChart } from '../../main';
+import { ENVIRONMENTS, environmentChart } from '../../app';
 import { ControlPlane, synth } from './control-plane';
 
 let cluster: ControlPlane;
@@ -34,7 +34,7 @@ test('the consumer example, which uses the wider options, is applied with strict
 });
 
 test('Istio routing with TLS: an HTTPS server with the credential and an HTTP server that only redirects', () => {
-  const chart = new TodoChart(new App(), { ...ENVIRONMENTS['local-istio'], host: 'todo.localhost', tls: { secretName: 'todo-tls' } });
+  const chart = environmentChart(new App(), ENVIRONMENTS['local-istio'], { ingress: { hostname: 'todo.localhost', tls: true, tlsSecretName: 'todo-tls' } });
   const applied = cluster.kubectl(['apply', '--validate=strict', '-f', '-'], { input: Yaml.stringify(...chart.toJson()) });
   expect(applied.stderr).toBe('');
   expect(applied.status).toBe(0);

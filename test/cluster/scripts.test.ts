@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ENVIRONMENTS } from '../../main';
+import { ENVIRONMENTS } from '../../app';
 import { ControlPlane, REPO_ROOT, Result } from './control-plane';
 
 const local = ENVIRONMENTS.local;
@@ -39,9 +39,9 @@ function synthWithNetworkPolicies(): string {
   const program = path.join(work, 'synth-with-network-policies.js');
   fs.writeFileSync(program, `
 const { App } = require(${JSON.stringify(require.resolve('cdk8s'))});
-const { ENVIRONMENTS, TodoChart } = require(${JSON.stringify(path.join(REPO_ROOT, 'build', 'main.js'))});
+const { ENVIRONMENTS, environmentChart } = require(${JSON.stringify(path.join(REPO_ROOT, 'build', 'app', 'index.js'))});
 const app = new App();
-new TodoChart(app, { ...ENVIRONMENTS.local, networkPolicies: true }, { imageTag: process.env.IMAGE_TAG });
+environmentChart(app, ENVIRONMENTS.local, { networkPolicy: { enabled: true } }, { imageTag: process.env.IMAGE_TAG });
 app.synth();
 `);
   return `node ${program}`;

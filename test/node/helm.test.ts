@@ -36,9 +36,9 @@ function prepareNamespace(namespace: string, secret: Record<string, string>): vo
   node.kubectlOk(['-n', namespace, 'create', 'secret', 'generic', 'todo-secrets', ...Object.entries(secret).map(([key, value]) => `--from-literal=${key}=${value}`)]);
 }
 
-function install(namespace: string, valuesFile: string): void {
+function install(namespace: string, valuesFile: string, ...sets: string[]): void {
   helmOk(namespace, ['install', RELEASE, CHART, '-f', path.join(CHART, valuesFile),
-    '--set', `backend.image.tag=${tag}`, '--set', `frontend.image.tag=${tag}`, '--wait', '--timeout', '240s']);
+    '--set', `backend.image.tag=${tag}`, '--set', `frontend.image.tag=${tag}`, ...sets.flatMap((set) => ['--set', set]), '--wait', '--timeout', '240s']);
 }
 
 function uninstall(namespace: string): void {
@@ -69,16 +69,18 @@ afterAll(() => {
   postgres?.stop();
 });
 
-describe('values.yaml (kind: SQLite, Ingress on todo.localhost)', () => {
+describe('values-local.yaml (kind: SQLite, Ingress on todo.localhost)', () => {
   const namespace = 'todo-helm-kind';
   afterAll(() => {
     uninstall(namespace);
-    node.kubectl(['delete', 'pv,storageclass', '-l', `app.kubernetes.io/instance=${namespace}`, '--ignore-not-found']);
+    // helm uninstall keeps the claim's retaining StorageClass and volume (helm.sh/resource-policy: keep).
+    const volumes = node.getJson(['pv']).items.filter((volume: any) => volume.spec.claimRef?.namespace === namespace).map((volume: any) => `pv/${volume.metadata.name}`);
+    node.kubectl(['delete', ...volumes, `storageclass/${namespace}-todo-data-retain`, '--ignore-not-found']);
   });
 
   test('installs, answers through the Ingress, and keeps a todo across helm uninstall and install', async () => {
     prepareNamespace(namespace, { BETTER_AUTH_SECRET: 'node-test-only' });
-    install(namespace, 'values.yaml');
+    install(namespace, 'values-local.yaml');
     await answers('the backend and the frontend through the Ingress', (pathname) => viaIngress('todo.localhost', pathname));
     expect(viaIngress('todo.localhost', '/').body).toContain('<title>Todo</title>');
     const title = `helm keeps me ${Date.now()}`;
@@ -88,7 +90,7 @@ describe('values.yaml (kind: SQLite, Ingress on todo.localhost)', () => {
 
     helmOk(namespace, ['uninstall', RELEASE, '--wait', '--timeout', '120s']);
     expect(node.getJson(['pvc', '-n', namespace]).items.map((claim: any) => claim.status.phase)).toEqual(['Bound']);
-    install(namespace, 'values.yaml');
+    install(namespace, 'values-local.yaml');
     await answers('the backend and the frontend through the Ingress after the new install', (pathname) => viaIngress('todo.localhost', pathname));
     const read = viaIngress('todo.localhost', `/api/todos/${id}`);
     expect({ status: read.status, title: read.status === 200 ? JSON.parse(read.body).title : undefined }).toEqual({ status: 200, title });
@@ -121,7 +123,9 @@ describe('values-production.yaml (HTTPRoute on the shared Gateway, NetworkPolici
 
   test('installs with the database in the Secret and answers through the Gateway over TLS', async () => {
     prepareNamespace(namespace, { DATABASE_URL: postgres.databaseUrl, BETTER_AUTH_SECRET: 'node-test-only', OPENAI_API_KEY: 'node-test-only' });
-    install(namespace, 'values-production.yaml');
+    // No sign-in proxy stands in front here and the test writes through the Gateway: anonymous writes on purpose
+    // (values-production.yaml is read-only until writeAccess says who may write).
+    install(namespace, 'values-production.yaml', 'writeAccess=anonymous');
     await answers('the backend and the frontend through the Gateway', (pathname) => gateway.curl(pathname));
     expect(gateway.curl('/').body).toContain('<title>Todo</title>');
     const created = gateway.curl('/api/todos', ['-H', 'Content-Type: application/json', '-d', JSON.stringify({ title: `helm production ${Date.now()}` })]);
@@ -130,9 +134,10 @@ describe('values-production.yaml (HTTPRoute on the shared Gateway, NetworkPolici
   });
 });
 
-test('every values file of the chart is installed above, but local-istio\'s, which needs Istio', () => {
+test('every environment\'s values file of the chart is installed above, but local-istio\'s, which needs Istio', () => {
   // A new values file fails this until the suite installs it (or it needs something that cannot run here).
-  const files = fs.readdirSync(CHART).filter((file) => /^values.*\.yaml$/.test(file)).sort();
-  expect(files).toEqual(['values-local-istio.yaml', 'values-minikube.yaml', 'values-production.yaml', 'values.yaml']);
+  // values.yaml holds the chart's defaults, which the control plane's lifecycle suite installs (test/cluster/helm.test.ts).
+  const files = fs.readdirSync(CHART).filter((file) => /^values-.*\.yaml$/.test(file)).sort();
+  expect(files).toEqual(['values-local-istio.yaml', 'values-local.yaml', 'values-minikube.yaml', 'values-production.yaml']);
   expect(fs.readFileSync(path.join(CHART, 'values-local-istio.yaml'), 'utf8')).toMatch(/kind: istio/);
 });

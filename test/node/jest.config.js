@@ -12,9 +12,7 @@ module.exports = {
   maxWorkers: 1,
   roots: ['<rootDir>/test/node'],
   testRegex: 'test/node/.*\\.test\\.ts$',
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
-  },
+  ...require('../jest-transform'),
   modulePathIgnorePatterns: ['<rootDir>/build/', '<rootDir>/dist/'],
   moduleNameMapper: { '^cdk8s-fastapi-nextjs(/.*)?$': '<rootDir>/lib$1' },
   globalSetup: '<rootDir>/test/node/global-setup.ts',

@@ -128,7 +128,7 @@ test('a hostPath directory the app\'s user cannot write stops the backend with t
       return terminated?.exitCode === 1 ? node.kubectlOk(['logs', '-n', 'node-sec-unprepared', pod.metadata.name, '-c', 'prepare-data', ...(pod.status.initContainerStatuses[0].lastState?.terminated ? ['--previous'] : [])]) : undefined;
     }, 120_000);
     expect(log).toContain('Permission denied');
-    expect(log).toMatch(/SqlitePersistence: uid 1000 cannot create \/volume\/data \/volume\/logs on the volume of claim data \(its root: drwx------ 0 0\)/);
+    expect(log).toMatch(/SqlitePersistence \(claim data\): uid 1000 cannot create \/volume\/data \/volume\/logs on the volume \(its root: drwx------ 0 0\)/);
     expect(log).toContain('chown the directory on the node to that uid');
   } finally {
     node.deleteNamespace('node-sec-unprepared');

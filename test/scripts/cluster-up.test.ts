@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { ENVIRONMENTS } from '../../main';
+import { ENVIRONMENTS, environmentValues } from '../../app';
 import { Sandbox, SCRIPTS_DIR } from './helpers';
 
 const NODE_IMAGE =
@@ -47,9 +47,8 @@ describe('kind config files', () => {
     expect(node.extraMounts).toBeUndefined();
   });
 
-  test('the hostPath config mounts the node path of local-istio\'s volume (main.ts) and maps 80/443 to the gateway NodePorts', () => {
-    const database = ENVIRONMENTS['local-istio'].database;
-    const hostPath = database.kind === 'sqlite' ? database.storage.hostPath : undefined;
+  test('the hostPath config mounts the node path of local-istio\'s volume (app/environments.ts) and maps 80/443 to the gateway NodePorts', () => {
+    const hostPath = environmentValues(ENVIRONMENTS['local-istio']).persistence.hostPath;
     expect(hostPath).toBe('/tmp/aiq-storage');
     const [node] = kindNodes(fs.readFileSync(KIND_CONFIG_HOSTPATH, 'utf8'));
     expect(node.extraMounts).toEqual([{ hostPath, containerPath: hostPath }]);

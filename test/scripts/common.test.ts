@@ -198,6 +198,22 @@ describe('the environments come from the cdk8s app (node build/main.js --print-e
     });
   });
 
+  test('an app compiled before a file under app/ changed is compiled again first (node_modules/.bin/tsc -b)', () => {
+    withSandbox(stagingSandbox(), (sb) => {
+      const tsc = path.join(sb.root, 'node_modules', '.bin', 'tsc');
+      fs.mkdirSync(path.dirname(tsc), { recursive: true });
+      fs.writeFileSync(tsc, `#!/usr/bin/env bash\necho "tsc $*" >>"${path.join(sb.dir, 'tsc-calls')}"\ntouch build/main.js\n`, { mode: 0o755 });
+      fs.mkdirSync(path.join(sb.root, 'app'), { recursive: true });
+      fs.writeFileSync(path.join(sb.root, 'app', 'environments.ts'), '// newer than build/main.js\n');
+      const later = new Date(Date.now() + 60_000);
+      fs.utimesSync(path.join(sb.root, 'app', 'environments.ts'), later, later);
+      const res = sb.run('smoke-test.sh', ['--env', 'staging', '--url', 'http://127.0.0.1:9', '--retries', '1']);
+      expect(fs.readFileSync(path.join(sb.dir, 'tsc-calls'), 'utf8')).toBe('tsc -b\n');
+      expect(res.stderr).toContain('compiling the cdk8s app (tsc -b) to read its environments');
+      expect(res.output).toContain('(Host: staging.acme.test)');
+    });
+  });
+
   test('without a build or node_modules the scripts say to run npm ci; --help needs neither', () => {
     withSandbox(new Sandbox({ ownBuild: true }), (sb) => {
       const res = sb.run('deploy.sh', ['--env', 'local']);

@@ -239,3 +239,17 @@ describe('options', () => {
     expect(warnings(validate([...baseOutput(), certificate]))).toHaveLength(1);
   });
 });
+
+describe('hygiene/image-reference', () => {
+  const withImage = (image: string) => deployment((d) => { d.spec.template.spec.containers[0].image = image; });
+
+  test.each(['UPPER/case:tag', 'ghcr.io/Acme/api:v1', 'api:v1 ', 'https://ghcr.io/acme/api:v1', 'api@sha256:abc'])('%s is refused in every environment, local ones included', (image) => {
+    const found = validateManifests([namespace(), withImage(image), service()], { allowLatestImages: true }).filter((v) => v.rule === 'hygiene/image-reference');
+    expect(found).toEqual([expect.objectContaining({ field: 'spec.template.spec.containers[0].image', severity: 'error' })]);
+    expect(found[0].message).toContain('InvalidImageName');
+  });
+
+  test.each(['ghcr.io/acme/api:v1.2.3', 'localhost:5000/team/app:1.0', `registry.example.com/app@sha256:${'a'.repeat(64)}`, 'nginx'])('%s is an image reference', (image) => {
+    expect(validateManifests([namespace(), withImage(image), service()], { allowLatestImages: true }).filter((v) => v.rule === 'hygiene/image-reference')).toEqual([]);
+  });
+});

@@ -21,6 +21,25 @@ describe('a whole output', () => {
     ]);
   });
 
+  test('files are read as kubectl reads them (YAML 1.1): yes/on are booleans, 0777 is octal', () => {
+    const file = path.join(fs.mkdtempSync(path.join(require('os').tmpdir(), 'yaml11-')), 'objects.yaml');
+    const template = (extra: string) => [
+      'apiVersion: v1', 'kind: Namespace', 'metadata: {name: app}', '---',
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: backend, namespace: app}', `spec: {${extra}}`,
+    ].join('\n');
+    // YAML 1.2 reads `paused: yes` as the string "yes", which the schema refuses; kubectl sends `paused: true`.
+    fs.writeFileSync(file, template('paused: yes, replicas: 1, selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: []}}'));
+    expect(validateYamlFiles([file]).filter((v) => v.rule === 'schema/invalid' && v.field === 'spec.paused')).toEqual([]);
+    const [, deployment] = parseAllDocuments(fs.readFileSync(file, 'utf8'), { version: '1.1' }).map((document) => document.toJS());
+    expect(deployment.spec.paused).toBe(true);
+    // 0777 is 511 for kubectl: more than the 0-511 a file mode allows is refused only when it is really larger.
+    const volume = '{name: settings, configMap: {name: settings, defaultMode: 0777}}';
+    fs.writeFileSync(file, template(`replicas: 1, selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {volumes: [${volume}], containers: []}}`));
+    const [, withMode] = parseAllDocuments(fs.readFileSync(file, 'utf8'), { version: '1.1' }).map((document) => document.toJS());
+    expect(withMode.spec.template.spec.volumes[0].configMap.defaultMode).toBe(511);
+    expect(validateYamlFiles([file]).filter((v) => v.field.endsWith('defaultMode'))).toEqual([]);
+  });
+
   test('a file that is not valid YAML is reported, not thrown', () => {
     const broken = path.join(FIXTURES, 'broken.yaml.txt');
     expect(validateYamlFiles([broken])).toEqual([expect.objectContaining({ rule: 'schema/yaml-syntax', file: broken, severity: 'error' })]);
@@ -65,7 +84,7 @@ describe('rule catalog', () => {
   test('rule ids are unique and namespaced by family', () => {
     const ids = ALL_RULES.map((rule) => rule.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^(schema|pss-restricted|hygiene)\/[a-z0-9-]+$/);
+    for (const id of ids) expect(id).toMatch(/^(schema|pss-restricted|api-server|hygiene)\/[a-z0-9-]+$/);
   });
 
   test('the README documents every rule id', () => {
@@ -73,8 +92,14 @@ describe('rule catalog', () => {
     expect(ALL_RULES.map((rule) => rule.id).filter((id) => !readme.includes(`\`${id}\``))).toEqual([]);
   });
 
-  test('only the not-checked style rules are warnings', () => {
-    expect(ALL_RULES.filter((rule) => rule.severity === 'warning').map((rule) => rule.id)).toEqual(['schema/not-checked', 'hygiene/virtualservice-external-host']);
+  test('only the not-checked style rules and the API server\'s own warnings are warnings', () => {
+    expect(ALL_RULES.filter((rule) => rule.severity === 'warning').map((rule) => rule.id)).toEqual(['schema/not-checked', 'api-server/warning', 'hygiene/virtualservice-external-host']);
+  });
+
+  test('the rules that stand in for the API server are the schema and Pod Security families and the CIDR rule: exact mode replaces exactly those', () => {
+    const standIns = ALL_RULES.filter((rule) => rule.modelsApiServer).map((rule) => rule.id);
+    expect(standIns.filter((id) => !/^(schema|pss-restricted)\//.test(id))).toEqual(['hygiene/cidr']);
+    expect(ALL_RULES.filter((rule) => /^(schema|pss-restricted)\//.test(rule.id) && !rule.modelsApiServer).map((rule) => rule.id)).toEqual(['schema/not-an-object', 'schema/yaml-syntax']);
   });
 
   test('errors() keeps only errors', () => {

@@ -1,4 +1,5 @@
 import { validateManifests } from '../../lib/validation';
+import { CREDENTIALS } from '../credentials';
 import { Manifest, deployment, errors, namespace, service, violation } from './helpers';
 
 const C0 = 'spec.template.spec.containers[0]';
@@ -9,18 +10,18 @@ function configMap(data: Record<string, string>): Manifest {
 
 describe('hygiene/plain-text-secret', () => {
   test.each([
-    ['an API key', 'sk-proj-abcdefghijklmnopqrstuv'],
-    ['a bearer token', 'Bearer abcdefghijklmnop'],
-    ['a JWT', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'],
-    ['a private key', '-----BEGIN PRIVATE KEY-----\nMIIE'],
-    ['a URL with a password', 'postgresql://app:hunter2@db:5432/app'],
+    ['an OpenAI API key', CREDENTIALS.openAiKey],
+    ['a Stripe live key', CREDENTIALS.stripeLiveKey],
+    ['a Slack webhook URL', CREDENTIALS.slackWebhook],
+    ['a private key', CREDENTIALS.privateKey],
+    ['a URL with a password', CREDENTIALS.databaseUrl],
   ])('a ConfigMap value that is %s, under an innocent key', (_, value) => {
     expect(errors(validateManifests([namespace(), configMap({ UPSTREAM: value })]))).toEqual([violation('hygiene/plain-text-secret', 'ConfigMap app/settings', 'data.UPSTREAM')]);
   });
 
   test('a container env value that is a credential', () => {
     expect(errors(validateManifests([namespace(), deployment((d) => {
-      d.spec.template.spec.containers[0].env = [{ name: 'X', value: 'ghp_abcdefghijklmnopqrstuvwxyz012345' }];
+      d.spec.template.spec.containers[0].env = [{ name: 'X', value: CREDENTIALS.githubToken }];
     }), service()]))).toEqual([violation('hygiene/plain-text-secret', 'Deployment app/backend', `${C0}.env[0].value`)]);
   });
 

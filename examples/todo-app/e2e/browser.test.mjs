@@ -102,7 +102,7 @@ for (const base of urls) {
       await loaded(page);
       assert.equal(await item(page, title).getByRole('checkbox').isChecked(), true);
 
-      // The assistant answers through /api/chat (MODE=dummy).
+      // The assistant answers through /api/chat (MODE=mock).
       await page.getByLabel('Ask the assistant').fill('What is left on my todo list?');
       await page.getByRole('button', { name: 'Ask' }).click();
       assert.match(await page.getByLabel('Assistant reply').innerText(), /^You have \d+ open todos?\.$/);

@@ -38,7 +38,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, mode="dummy")
+    return Settings(database_url=database_url, mode="mock")
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ class Sandbox:
             "LOG_DIR": str(self.logs),
             "HOST": "127.0.0.1",
             "PORT": str(port),
-            "MODE": "dummy",
+            "MODE": "mock",
             "LOG_LEVEL": "info",
             **extra,
         }

@@ -1,4 +1,4 @@
-"""POST /api/chat: canned answers in dummy mode; in real mode a real HTTP model server on 127.0.0.1."""
+"""POST /api/chat: canned answers in mock mode; in real mode a real HTTP model server on 127.0.0.1."""
 
 import json
 import threading
@@ -15,18 +15,18 @@ from todo_api.chat import ChatClient
 from todo_api.config import Settings
 
 
-def test_dummy_mode_answers_from_the_data(client: TestClient) -> None:
+def test_mock_mode_answers_from_the_data(client: TestClient) -> None:
     client.post("/api/todos", json={"title": "a"})
     done = client.post("/api/todos", json={"title": "b"}).json()
     client.patch(f"/api/todos/{done['id']}", json={"done": True})
     response = client.post("/api/chat", json={"message": "What is left on my todo list?"})
     assert response.status_code == 200
-    assert response.json() == {"reply": "You have 1 open todo.", "mode": "dummy"}
+    assert response.json() == {"reply": "You have 1 open todo.", "mode": "mock"}
 
 
-def test_dummy_mode_greets_and_has_a_default(client: TestClient) -> None:
-    assert "dummy mode" in client.post("/api/chat", json={"message": "hello"}).json()["reply"]
-    assert "MODE=dummy" in client.post("/api/chat", json={"message": "why is the sky blue"}).json()["reply"]
+def test_mock_mode_greets_and_has_a_default(client: TestClient) -> None:
+    assert "mock mode" in client.post("/api/chat", json={"message": "hello"}).json()["reply"]
+    assert "MODE=mock" in client.post("/api/chat", json={"message": "why is the sky blue"}).json()["reply"]
 
 
 def test_chat_validates_the_message(client: TestClient) -> None:

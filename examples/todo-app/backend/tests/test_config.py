@@ -26,7 +26,7 @@ def test_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
     assert settings.database_url == "sqlite:////data/db.sqlite3"
-    assert settings.mode is Mode.DUMMY
+    assert settings.mode is Mode.MOCK
     assert settings.port == 8000
     assert settings.host == "0.0.0.0"
 

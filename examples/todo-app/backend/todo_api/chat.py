@@ -1,4 +1,4 @@
-"""Answers for POST /api/chat: canned with MODE=dummy, an OpenAI-compatible model server with MODE=real."""
+"""Answers for POST /api/chat: canned with MODE=mock, an OpenAI-compatible model server with MODE=real."""
 
 import asyncio
 import logging
@@ -23,15 +23,15 @@ class ModelServerBusy(Exception):
     """MODEL_MAX_CONCURRENCY chats are already waiting on the model server (503)."""
 
 
-def dummy_reply(message: str, open_todos: int) -> str:
+def mock_reply(message: str, open_todos: int) -> str:
     """A canned answer that depends only on the message and the data, so tests and demos are repeatable."""
     words = message.lower()
     if any(greeting in words for greeting in ("hello", "hi ", "hey")) or words.strip() in ("hi", "hey"):
-        return "Hello! I am the todo assistant in dummy mode: ask me what is left to do."
+        return "Hello! I am the todo assistant in mock mode: ask me what is left to do."
     if any(word in words for word in ("todo", "task", "left", "list")):
         noun = "todo" if open_todos == 1 else "todos"
         return f"You have {open_todos} open {noun}."
-    return "I am running in dummy mode (MODE=dummy), so I answer with canned replies. Ask me about your todos."
+    return "I am running in mock mode (MODE=mock), so I answer with canned replies. Ask me about your todos."
 
 
 class ChatClient:
@@ -59,8 +59,8 @@ class ChatClient:
         await self._client.aclose()
 
     async def reply(self, message: str, open_todos: int) -> str:
-        if self.settings.mode is Mode.DUMMY:
-            return dummy_reply(message, open_todos)
+        if self.settings.mode is Mode.MOCK:
+            return mock_reply(message, open_todos)
         try:
             await asyncio.wait_for(self._slots.acquire(), timeout=self.settings.model_queue_seconds)
         except TimeoutError:

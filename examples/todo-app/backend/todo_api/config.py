@@ -17,7 +17,7 @@ _SECONDS = {"second": 1, "minute": 60, "hour": 3600}
 class Mode(str, Enum):
     """How POST /api/chat answers."""
 
-    DUMMY = "dummy"
+    MOCK = "mock"
     REAL = "real"
 
 
@@ -49,7 +49,7 @@ class Settings(BaseSettings):
 
     # SqlitePersistence sets this to its volume; an external database comes from the Secret.
     database_url: str = "sqlite:////data/db.sqlite3"
-    mode: Mode = Mode.DUMMY
+    mode: Mode = Mode.MOCK
     model_server_url: Optional[str] = None
     model_name: str = "gpt-4o-mini"
     # The whole model call, connection included; the answer is 504 after it.

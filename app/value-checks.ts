@@ -1,0 +1,47 @@
+/**
+ * The todo app's own checks of its values, beyond the schema and the constructs: what only the app knows
+ * (pinned images, the model server of real AI mode, a quota that must fit the SQLite claim, limits within the
+ * namespace's LimitRange). The chart's templates/validate.yaml fails with the same messages.
+ */
+import { parseQuantity } from '../lib/checks';
+import { RELEASE_TAG, TodoValues } from './values-schema';
+
+/** Throws one error listing every problem, each `<subject>: <value> <problem>; got <value>. <fix>`. */
+export function checkAppValues(values: TodoValues, subject: string): void {
+  const problems = appValueProblems(values);
+  if (problems.length > 0) throw new Error(problems.map((problem) => `${subject}: ${problem}`).join('\n'));
+}
+
+/** The problems, one sentence each (empty when there is none). */
+export function appValueProblems(values: TodoValues): string[] {
+  const problems: string[] = [];
+  for (const name of ['backend', 'frontend'] as const) {
+    const { tag, digest } = values[name].image;
+    if (values.pinnedImages && tag === 'latest' && digest === '') {
+      problems.push(`${name}.image.tag must be a pinned release with pinnedImages ("latest" changes under running pods and IfNotPresent never refreshes it); got "latest". `
+        + `Set it to a release tag such as ${RELEASE_TAG}, or pin a digest.`);
+    }
+  }
+  const { config } = values.backend;
+  if (config.MODE === 'real' && config.MODEL_SERVER_URL === '') {
+    problems.push('backend.config.MODEL_SERVER_URL is required with backend.config.MODE real (the backend calls it); got "". '
+      + 'Set it to an OpenAI-compatible endpoint such as https://api.openai.com/v1 (API keys go in the Secret), or use MODE mock.');
+  }
+  const limits = values.namespaceLimits;
+  if (limits.enabled && values.persistence.enabled && limits.quota.persistentVolumeClaims < 1) {
+    problems.push(`namespaceLimits.quota.persistentVolumeClaims must be at least 1 with persistence.enabled (the SQLite claim); got ${limits.quota.persistentVolumeClaims}. `
+      + 'Raise it to 1 or more, or turn persistence off.');
+  }
+  if (limits.enabled) {
+    for (const name of ['backend', 'frontend'] as const) {
+      for (const [resource, max] of [['cpu', limits.containerLimits.maxCpu], ['memory', limits.containerLimits.maxMemory]] as const) {
+        const limit = values[name].resources.limits[resource];
+        if (parseQuantity(String(limit)) > parseQuantity(String(max))) {
+          problems.push(`${name}.resources.limits.${resource} must not exceed namespaceLimits.containerLimits.max${resource === 'cpu' ? 'Cpu' : 'Memory'} (${max}), `
+            + `or the LimitRange refuses every pod; got ${JSON.stringify(limit)}. Lower the limit or raise the maximum.`);
+        }
+      }
+    }
+  }
+  return problems;
+}
