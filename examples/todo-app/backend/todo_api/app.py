@@ -21,6 +21,7 @@ from .config import Rate, Settings
 from .db import ID_MAX, FileIdentity, Todo, WriteTurn, create_db_engine, create_schema, sqlite_path
 from .errors import install_error_handlers
 from .limits import BodySizeLimit, RateLimiter, retry_after
+from .listening import UnmapIPv4Clients
 from .readiness import NotReady, Readiness, describe
 from .schemas import PAGE_DEFAULT, PAGE_MAX, ChatRequest, ChatResponse, Error, TodoCreate, TodoOut, TodoPage, TodoUpdate
 
@@ -85,6 +86,8 @@ def create_app(settings: Optional[Settings] = None, chat_transport: Optional[htt
     Instrumentator(excluded_handlers=["/metrics"]).instrument(app).expose(app, include_in_schema=False)
     # The client address for rate limits and access logs: X-Forwarded-For, as far as it was written by a trusted proxy.
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
+    # Outermost: on the dual-stack socket an IPv4 client is ::ffff:a.b.c.d, which FORWARDED_ALLOW_IPS' IPv4 networks miss.
+    app.add_middleware(UnmapIPv4Clients)
 
     write_limiter = _limiter(settings.write_rate)
     chat_limiter = _limiter(settings.chat_rate)

@@ -63,7 +63,8 @@ class Settings(BaseSettings):
     log_level: str = "info"
     # Also write JSON log lines to LOG_DIR/backend.log (e.g. /logs from SqlitePersistence); stdout always.
     log_dir: Optional[str] = None
-    host: str = "0.0.0.0"
+    # "::": every IPv4 and IPv6 address, on one socket (listening.py); "0.0.0.0" is IPv4 only.
+    host: str = "::"
     port: int = Field(default=8000, ge=1, le=65535)
     # Seconds uvicorn waits for in-flight requests after SIGTERM; below Kubernetes' 30 s grace period.
     shutdown_timeout_seconds: int = Field(default=20, ge=0)
