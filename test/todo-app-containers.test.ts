@@ -202,6 +202,12 @@ describe('backend image against FastApiBackend and SqlitePersistence', () => {
     expect(runtimeOf(final).env.PORT).toBe(String(DEFAULTS.backend.port));
   });
 
+  test('listens on every IPv4 and IPv6 address (HOST), like the standalone frontend NextFrontend configures (HOSTNAME)', () => {
+    // "::" on one socket (todo_api/listening.py): IPv6-only and dual-stack clusters route to the pod's IPv6 address.
+    expect(runtimeOf(final).env.HOST).toBe(DEFAULTS.standalone.config.HOSTNAME);
+    expect(runtimeOf(final).env.HOST).toBe('::');
+  });
+
   test('defaults to the SqlitePersistence database URL and owns its mount points', () => {
     const runtime = runtimeOf(final);
     expect(runtime.env.DATABASE_URL).toBe(DEFAULTS.sqlite.databaseUrl);
