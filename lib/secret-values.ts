@@ -1,8 +1,8 @@
 /**
  * Values that are credentials, whatever their key is called, recognized by secretlint's recommended rule set
- * (@secretlint/secretlint-rule-preset-recommend: AWS, GCP, GitHub, GitLab, Slack tokens and webhooks, Stripe,
- * OpenAI, Anthropic, npm, SendGrid, private keys, basic-auth and database URLs with a password, and more), kept by
- * its maintainers instead of patterns of our own. Both entry points use it: the constructs refuse such a value in
+ * (@secretlint/secretlint-rule-preset-recommend: AWS, GCP, GitHub, GitLab, Slack tokens and webhooks, OpenAI,
+ * Anthropic, npm, SendGrid, private keys, basic-auth and database URLs with a password, and more), kept by its
+ * maintainers instead of patterns of our own; plus Stripe's keys (below) until the preset's Stripe rule runs on Node 20. Both entry points use it: the constructs refuse such a value in
  * plain config, validation reports it in output.
  *
  * The rules run synchronously over one value as a text file: every rule of the preset answers text synchronously
@@ -39,6 +39,21 @@ interface LoadedRule {
 /** The preset's package name: the one place it is named. */
 export const SECRET_RULE_SET = '@secretlint/secretlint-rule-preset-recommend';
 
+/**
+ * Stripe's secret and restricted keys (`sk_live_...`, `rk_test_...`: Stripe's documented key prefixes). The
+ * preset has its own Stripe rule from 12.1 on, but those releases declare Node 22, and this package supports Node 20
+ * (npm warns on every install of a dependency whose engines exclude the running Node). Remove this rule when the
+ * package moves to Node 22 and takes a newer preset.
+ */
+const STRIPE_RULE: SecretlintRule = {
+  meta: { id: '@secretlint/secretlint-rule-stripe' },
+  create: (context) => ({
+    file: (source) => {
+      if (/\b[rs]k_(live|test)_[0-9A-Za-z]{24,}\b/.test(source.content)) context.report({ message: 'a Stripe secret or restricted key' });
+    },
+  }),
+};
+
 let loaded: { rules: readonly LoadedRule[]; reported: string[] } | undefined;
 
 /** The scanner rules of the preset, created once; each reports into `reported`. */
@@ -47,7 +62,7 @@ function scanners(): { rules: readonly LoadedRule[]; reported: string[] } {
     const reported: string[] = [];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const preset = require(SECRET_RULE_SET) as { rules: readonly SecretlintRule[] };
-    const rules = preset.rules.filter((rule) => rule.meta.type !== 'filter').map((rule) => {
+    const rules = [...preset.rules, STRIPE_RULE].filter((rule) => rule.meta.type !== 'filter').map((rule) => {
       const name = rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, '');
       const context: SecretlintContext = {
         report: () => reported.push(name),

@@ -5,7 +5,7 @@
  * left unchanged is a mutation too ("unchanged"), so every base object is also checked as accepted.
  */
 import { Testing } from 'cdk8s';
-import { buildApp } from '../../main';
+import { buildApp } from '../../app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Manifest = Record<string, any>;

@@ -12,6 +12,7 @@ describe('hygiene/plain-text-secret', () => {
   test.each([
     ['an OpenAI API key', CREDENTIALS.openAiKey],
     ['a Stripe live key', CREDENTIALS.stripeLiveKey],
+    ['a Stripe restricted test key', CREDENTIALS.stripeLiveKey.replace(/^sk_live_/, 'rk_test_')],
     ['a Slack webhook URL', CREDENTIALS.slackWebhook],
     ['a private key', CREDENTIALS.privateKey],
     ['a URL with a password', CREDENTIALS.databaseUrl],
@@ -27,6 +28,8 @@ describe('hygiene/plain-text-secret', () => {
 
   test('ordinary settings pass', () => {
     expect(errors(validateManifests([namespace(), configMap({ OAUTH_TOKEN_URL: 'https://auth.example.com/token', LOG_LEVEL: 'info', URL: 'https://api.example.com/v1' })]))).toEqual([]);
+    // A name that merely starts like a Stripe key is not one.
+    expect(errors(validateManifests([namespace(), configMap({ QUEUE: 'sk_live_orders', TASK: 'risk_live_review' })]))).toEqual([]);
   });
 });
 
