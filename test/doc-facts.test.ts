@@ -70,11 +70,11 @@ describe('timings and versions in docs/development.md', () => {
     ].join('\n');
     expect(benchDocs.timingsBlock(benchDocs.parseBenchmarks(benchmarks)).split('\n')[1]).toBe(
       'Measured by the last `npm run bench` (2030-01-02, 2 cores, 1-minute load 0.8–3.1: a load above the core count inflates every time): '
-      + '`npm test` took 31.3 s; a built control plane started in 9.5 s. Not timed in that run: `npm run test:cluster`. '
+      + '`npm test` took 31.3 s; a built control plane started in 9.5 s. Not timed in that run: `npm run test:cluster`, `npm run test:node`, `node.sh start DIR`. '
       + 'Every run, its load, and why a suite was not timed: [BENCHMARKS.md](../BENCHMARKS.md#test-suites).');
     const nothing = benchmarks.replace(/^\| `npm test` \|.*$/m, '| `npm test` | not measured (`--skip-tests`) | | | 0 | |').replace(/^\| `control-plane.*$/m, '');
     expect(benchDocs.timingsBlock(benchDocs.parseBenchmarks(nothing)).split('\n')[1]).toMatch(
-      /^Measured by the last `npm run bench` \(2030-01-02, 2 cores\): no test suite was timed\. Not timed in that run: `npm test`, `npm run test:cluster`, `control-plane\.sh start DIR`\./);
+      /^Measured by the last `npm run bench` \(2030-01-02, 2 cores\): no test suite was timed\. Not timed in that run: `npm test`, `npm run test:cluster`, `control-plane\.sh start DIR`, `npm run test:node`, `node\.sh start DIR`\./);
     expect(benchDocs.duration(400.4)).toBe('6 min 40 s');
   });
 

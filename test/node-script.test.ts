@@ -52,6 +52,14 @@ test.each([
   expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 2, stderr: expect.stringContaining(message) });
 });
 
+test('start refuses a directory whose path is too long for containerd\'s socket, before building anything', () => {
+  const long = path.join(os.tmpdir(), 'x'.repeat(90));
+  const result = nodeScript(['start', long]);
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('too long a path for containerd\'s socket');
+  expect(fs.existsSync(long)).toBe(false);
+});
+
 test('exec without a running node says how to start one', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'no-node-'));
   try {

@@ -20,6 +20,8 @@ const SUITES = {
   npmTest: '`npm test`',
   cluster: '`npm run test:cluster`, control plane built',
   controlPlaneStart: '`control-plane.sh start DIR`, control plane built',
+  node: '`npm run test:node`, node built',
+  nodeStart: '`node.sh start DIR`, node built',
 };
 const SUITES_HEADING = '## Test suites';
 const BEGIN = '<!-- bench:timings begin: written by `npm run bench` from BENCHMARKS.md (tools/bench-docs.js); do not edit -->';
@@ -35,7 +37,7 @@ function duration(seconds) {
 /** The "Test suites" section of BENCHMARKS.md; `measured[name]` is { median, min, max, runs, loadMin, loadMax } or undefined. */
 function suitesSection(measured, notMeasured) {
   const lines = [SUITES_HEADING, '',
-    'Wall time of each suite as a developer runs it; the cluster suite and the control plane are measured with `npm run bench -- --cluster` (they need Go and a built control plane).', '',
+    'Wall time of each suite as a developer runs it; the cluster suite and the control plane are measured with `npm run bench -- --cluster` (they need Go and a built control plane), the real node and its suite with `npm run bench -- --node` (root, Go and the node suite\'s Debian packages).', '',
     '| suite | median | min | max | runs | load |', '| --- | --- | --- | --- | --- | --- |'];
   for (const [name, label] of Object.entries(SUITES)) {
     const stats = measured[name];
@@ -73,6 +75,8 @@ function timingsBlock({ when, cores, rows }) {
     figure('npmTest', (time) => `\`npm test\` took ${time}`),
     figure('cluster', (time) => `\`npm run test:cluster\` ${time} with the control plane built`),
     figure('controlPlaneStart', (time) => `a built control plane started in ${time}`),
+    figure('node', (time) => `\`npm run test:node\` ${time} with the node built`),
+    figure('nodeStart', (time) => `a built node started in ${time}`),
   ].filter(Boolean);
   let conditions = `${when}, ${cores} cores`;
   if (measured.length > 0) {

@@ -3,7 +3,7 @@
  * npm run bench: times synthesis against anchors run in the same session, prints a table of ratios and writes
  * BENCHMARKS.md with the machine and its load.
  *
- *   node tools/bench.js [--quick] [--rounds N] [--pairs 100,1000,10000] [--skip-tests] [--cluster] [--no-write]
+ *   node tools/bench.js [--quick] [--rounds N] [--pairs 100,1000,10000] [--skip-tests] [--cluster] [--node] [--no-write]
  *
  * - Anchors are interleaved with our commands, round by round (one discarded warm-up round first), and every ratio
  *   is the median of the per-round ratios, so a machine that gets busier mid-run shifts both sides alike:
@@ -16,7 +16,8 @@
  *   processes (tools/bench-exact-validator.js), its package size, and the app synthesized with it vs without it.
  *   Everything else runs the fast validator (CDK8S_VALIDATION=fast), so its figures stay comparable across runs.
  * - The test suites, wall time: `npm test`; with --cluster (needs Go), `npm run test:cluster` and the start of the
- *   test control plane (`control-plane.sh build` first: a no-op when the cache holds it). The table goes to
+ *   test control plane (`control-plane.sh build` first: a no-op when the cache holds it); with --node (root, Go,
+ *   the node suite's Debian packages), the real node's start, `npm run test:node` and the node's peak memory. The table goes to
  *   BENCHMARKS.md and, through tools/bench-docs.js, into the timings docs/development.md quotes.
  * Each figure is printed with the 1-minute load average measured around it. Nothing here has a timeout and nothing
  * throws: a step that fails is reported as failed and the bench goes on with the rest.
@@ -265,6 +266,39 @@ function benchCluster(scratch) {
   return { controlPlaneStart: summary(starts), cluster: cluster && summary([cluster]) };
 }
 
+/**
+ * The real node (root, Go and the node suite's Debian packages): `node.sh start` with the node built, and
+ * `npm run test:node` with the peak memory its teardown reports.
+ */
+function benchNode(scratch) {
+  const script = path.join(root, 'test', 'node', 'node.sh');
+  if (!attempt('node.sh build', () => run('bash', [script, 'build']))) return {};
+  const starts = [];
+  for (let index = 0; index < (quick ? 1 : 2); index++) {
+    const dir = path.join(scratch, `node-${index}`);
+    try {
+      const sample = attempt(`node.sh start, run ${index + 1}`, () => run('bash', [script, 'start', dir]));
+      if (sample) starts.push(sample);
+    } finally {
+      spawnSync('bash', [script, 'stop', dir], { stdio: 'ignore' });
+    }
+  }
+  let peakMemoryMib;
+  const suite = attempt('npm run test:node', () => {
+    const loadBefore = load1();
+    const start = process.hrtime.bigint();
+    const result = spawnSync('npm', ['run', 'test:node', '--silent'], { cwd: root, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    peakMemoryMib = Number(/peak memory of the node (\d+) MiB/.exec(result.stderr ?? '')?.[1]) || undefined;
+    if (result.status !== 0) {
+      const failed = [...new Set(`${result.stdout}\n${result.stderr}`.split('\n').filter((line) => line.includes('●')).map((line) => line.trim()))];
+      throw new Error(`npm run test:node exited with ${result.status ?? result.signal}: ${failed.join('; ') || 'see its output'}`);
+    }
+    return { seconds, load: (loadBefore + load1()) / 2 };
+  });
+  return { nodeStart: summary(starts), node: suite && summary([suite]), peakMemoryMib };
+}
+
 // ---------- report ----------
 
 const fmt = (seconds) => (seconds === undefined ? 'n/a' : `${seconds.toFixed(3)} s`);
@@ -278,7 +312,7 @@ function verdict(value, target, unit = '×') {
   return value <= target ? `meets ≤ ${show(target)}` : `MISSES ≤ ${show(target)} by +${excess} (${((value / target - 1) * 100).toFixed(0)}% over)`;
 }
 
-function report(setup, samples, pairs, tests, clusterSuites, loadAtStart, exact) {
+function report(setup, samples, pairs, tests, clusterSuites, nodeSuites, loadAtStart, exact) {
   const lines = [];
   const machine = `${os.cpus().length} × ${os.cpus()[0].model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
   lines.push('# Benchmarks', '',
@@ -302,8 +336,10 @@ function report(setup, samples, pairs, tests, clusterSuites, loadAtStart, exact)
   if (setup.helmGeneration) lines.push('', `\`npm run helm\` (every environment's chart): ${fmt(setup.helmGeneration.seconds)}, one run, load ${setup.helmGeneration.load.toFixed(2)}.`);
 
   const skipped = flag('--cluster') ? 'failed (see Failed steps)' : 'not measured (`--cluster`)';
-  lines.push('', ...benchDocs.suitesSection({ npmTest: tests, ...clusterSuites },
-    { npmTest: flag('--skip-tests') ? 'not measured (`--skip-tests`)' : 'failed (see Failed steps)', cluster: skipped, controlPlaneStart: skipped }));
+  const nodeSkipped = flag('--node') ? 'failed (see Failed steps)' : 'not measured (`--node`)';
+  lines.push('', ...benchDocs.suitesSection({ npmTest: tests, ...clusterSuites, nodeStart: nodeSuites.nodeStart, node: nodeSuites.node },
+    { npmTest: flag('--skip-tests') ? 'not measured (`--skip-tests`)' : 'failed (see Failed steps)', cluster: skipped, controlPlaneStart: skipped, nodeStart: nodeSkipped, node: nodeSkipped }));
+  if (nodeSuites.peakMemoryMib) lines.push('', `Peak memory of the real node during \`npm run test:node\` (its processes' resident memory plus its pods' cgroup): ${nodeSuites.peakMemoryMib} MiB.`);
 
   const appVsHelm = ratio(samples.app, samples.helm);
   const cliVsMinimal = ratio(samples.cli, samples.minimalCli);
@@ -442,7 +478,12 @@ function main() {
       console.error('bench: the control plane and npm run test:cluster ...');
       clusterSuites = benchCluster(scratch);
     }
-    const text = report(setup, samples, pairs, tests, clusterSuites, loadAtStart, exact);
+    let nodeSuites = {};
+    if (flag('--node')) {
+      console.error('bench: the real node and npm run test:node ...');
+      nodeSuites = benchNode(scratch);
+    }
+    const text = report(setup, samples, pairs, tests, clusterSuites, nodeSuites, loadAtStart, exact);
     console.log(text);
     if (!flag('--no-write')) {
       attempt('write BENCHMARKS.md', () => fs.writeFileSync(path.join(root, 'BENCHMARKS.md'), text));

@@ -193,7 +193,10 @@ EOF
 }
 
 cmd_start() {
-  local dir=$1 bin started
+  local dir=$1 bin started absolute
+  # containerd's socket lives in DIR, and a Unix socket path holds at most 107 bytes.
+  absolute=$(realpath -m "$dir")
+  [[ ${#absolute} -le 80 ]] || die "the node's directory is too long a path for containerd's socket (${#absolute} > 80 characters): $absolute"
   [[ "$(id -u)" == 0 ]] || die "the node needs root (network and mount namespaces, mounts, cgroups, iptables inside its namespace)"
   require_tool unshare nsenter ip mount mountpoint iptables ipset conntrack runc openssl node
   [[ ! -s "$dir/pids" ]] || die "$dir already holds a running node (stop it first: $0 stop $dir)"

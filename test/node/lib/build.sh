@@ -109,8 +109,8 @@ node_build_image() {
   context=$(mktemp -d)
   cp "$NODE_IMAGES_DIR/$name/Containerfile" "$dir/$name" "$context/"
   ref=$(node_image_ref "$name")
-  node_buildah build --pull=never --layers=false -f "$context/Containerfile" -t "$ref" "$context" >&2
-  node_buildah push "$ref" "docker-archive:$dir/$name.image.tar:$ref" >&2
+  node_buildah build --quiet --pull=never --layers=false -f "$context/Containerfile" -t "$ref" "$context" >/dev/null
+  node_buildah push --quiet "$ref" "docker-archive:$dir/$name.image.tar:$ref" >&2
   node_buildah rmi "$ref" >/dev/null 2>&1 || true
   rm -rf "$context"
 }
