@@ -164,7 +164,8 @@ describe('every environment', () => {
     const config = findObject(output(environment), 'ConfigMap', 'todo-frontend-config').data;
     expect(config.BACKEND_URL).toBe(`http://todo-backend.${ENVIRONMENTS[environment].namespace}.svc.cluster.local:8000`);
     expect(config.NEXT_PUBLIC_API_URL).toBe('/api');
-    expect(config.HOSTNAME).toBe('0.0.0.0');
+    // Every address of both families: IPv6-only and dual-stack clusters route to the pod's IPv6 address.
+    expect(config.HOSTNAME).toBe('::');
   });
 });
 
@@ -364,6 +365,35 @@ describe('production', () => {
   test('uses the real model server', () => {
     expect(findObject(objects(), 'ConfigMap', 'todo-backend-config').data).toMatchObject({ MODE: 'real', MODEL_SERVER_URL: 'https://api.openai.com/v1' });
   });
+
+  // The app has no user accounts: an internet-facing release takes no writes until someone says who may.
+  test('refuses writes (READ_ONLY) until TODO_WRITE_ACCESS says who may write; the laptop environments take them', () => {
+    const configOf = (environment: string, env: NodeJS.ProcessEnv = {}) =>
+      findObject(Testing.synth(buildApp(optionsFromEnv({ TODO_ENV: environment, ...env })).charts[0]) as Manifest[], 'ConfigMap', 'todo-backend-config').data;
+    expect(configOf('production')).toMatchObject({ READ_ONLY: 'true' });
+    expect(configOf('production', { TODO_WRITE_ACCESS: 'authenticated' })).not.toHaveProperty('READ_ONLY');
+    expect(configOf('production', { TODO_WRITE_ACCESS: 'anonymous' })).not.toHaveProperty('READ_ONLY');
+    expect(configOf('local', { TODO_WRITE_ACCESS: 'read-only' })).toMatchObject({ READ_ONLY: 'true' });
+    for (const environment of ['local', 'local-istio', 'minikube']) expect(configOf(environment)).not.toHaveProperty('READ_ONLY');
+    // TODO_WRITE_ACCESS is the value writeAccess, which the values file of production sets as the synth does.
+    expect(ENVIRONMENTS.production.values.writeAccess).toBe('read-only');
+    expect(environmentValues(ENVIRONMENTS.production, optionsFromEnv({ TODO_WRITE_ACCESS: 'Authenticated' })).writeAccess).toBe('authenticated');
+    expect(() => chartOf('production', { writeAccess: 'everyone' as never }))
+      .toThrow(`TodoChart 'production': writeAccess must be one of "anonymous", "authenticated", "read-only"; got "everyone".`);
+  });
+
+  test('each pod waits 5 s in a preStop hook before SIGTERM, and drains within the grace period', () => {
+    for (const name of ['todo-backend', 'todo-frontend']) {
+      const pod = deployment('production', name).spec.template.spec;
+      expect(mainContainer(deployment('production', name)).lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+      // 5 s + the backend's 20 s drain (SHUTDOWN_TIMEOUT_SECONDS) fit in the default 30 s.
+      expect(pod.terminationGracePeriodSeconds ?? 30).toBeGreaterThanOrEqual(5 + 20);
+    }
+    for (const environment of ['local', 'local-istio', 'minikube']) expect(mainContainer(deployment(environment, 'todo-backend')).lifecycle).toBeUndefined();
+    // A delay that would leave the app no time to drain within the grace period is refused.
+    expect(() => chartOf('production', { frontend: { preStop: { delaySeconds: 30 } } }))
+      .toThrow(`TodoChart 'production': frontend.preStop.delaySeconds must be at most 25; got 30.`);
+  });
 });
 
 describe('a deliberately broken construct', () => {
@@ -442,6 +472,8 @@ describe('app wiring', () => {
     ['a model server URL with credentials', { TODO_AI_MODE: 'real', MODEL_SERVER_URL: 'https://user:pw@model.example/v1' }, /backend\.config\.MODEL_SERVER_URL must be an http\(s\) URL without credentials; got "https:\/\/user:pw@model\.example\/v1"/],
     ['a model server URL in mock mode', { MODEL_SERVER_URL: 'http://model:8080' }, /^MODEL_SERVER_URL is only used with TODO_AI_MODE=real; got "http:\/\/model:8080" in mock mode\./],
     ['a malformed image tag', { IMAGE_TAG: 'v1 beta' }, /^IMAGE_TAG must be a Docker tag/],
+    ['an unknown write access', { TODO_ENV: 'production', TODO_WRITE_ACCESS: 'everyone' },
+      /^TODO_WRITE_ACCESS must be one of "anonymous", "authenticated", "read-only"; got "everyone"\. The app has no user accounts: use "authenticated" once a sign-in proxy/],
   ])('refuses %s', (_, env, message) => {
     expect(() => buildApp(optionsFromEnv(env))).toThrow(message);
   });

@@ -6,7 +6,7 @@ import { ValidationOptions } from '../lib/validation';
 import { ENVIRONMENTS, Environment } from './environments';
 import { TodoChart } from './todo-chart';
 import { defaultValues, mergeValues } from './values';
-import { RELEASE_TAG, TodoValues, TodoValuesPatch } from './values-schema';
+import { RELEASE_TAG, TodoValues, TodoValuesPatch, WRITE_ACCESS, WriteAccess } from './values-schema';
 
 /** The AI mode TODO_AI_MODE names: `mock` (canned answers) or `real` (calls MODEL_SERVER_URL). */
 export type AiMode = TodoValues['backend']['config']['MODE'];
@@ -27,6 +27,8 @@ export interface BuildOptions {
   readonly aiMode?: AiMode;
   /** The model server of AI mode `real` (MODEL_SERVER_URL). @default - the environment's */
   readonly modelServerUrl?: string;
+  /** Who may change data through the routes (TODO_WRITE_ACCESS). @default - the environment's */
+  readonly writeAccess?: WriteAccess;
 }
 
 /** Builds the app with one chart per selected environment. Has no side effects until `synth()` is called. */
@@ -50,7 +52,7 @@ export function environmentValues(environment: Environment, options: BuildOption
 
 /** The synth settings as values, each checked with a message that names its variable. */
 function synthSettings(values: TodoValues, options: BuildOptions): TodoValuesPatch {
-  const { imageTag, imageRegistry, host, aiMode, modelServerUrl } = options;
+  const { imageTag, imageRegistry, host, aiMode, modelServerUrl, writeAccess } = options;
   if (imageTag !== undefined && !IMAGE_TAG.test(imageTag)) {
     throw new Error(`IMAGE_TAG must be a Docker tag (letters, digits, "_", "." and "-", at most 128); got "${imageTag}". Set it to e.g. ${RELEASE_TAG}-abc1234.`);
   }
@@ -69,6 +71,7 @@ function synthSettings(values: TodoValues, options: BuildOptions): TodoValuesPat
     backend: { ...image, config: { MODE: aiMode, MODEL_SERVER_URL: modelServerUrl } },
     frontend: image,
     ingress: host === undefined ? undefined : { hostname: host },
+    writeAccess,
   };
 }
 
@@ -92,8 +95,9 @@ export function selectEnvironments(names: string[]): Environment[] {
 }
 
 /**
- * Reads TODO_ENV, IMAGE_TAG, IMAGE_REGISTRY, TODO_HOST, TODO_AI_MODE (`mock` or `real`) and MODEL_SERVER_URL
- * (with `real`; e.g. the minikube environment calling a model server in the cluster).
+ * Reads TODO_ENV, IMAGE_TAG, IMAGE_REGISTRY, TODO_HOST, TODO_AI_MODE (`mock` or `real`), MODEL_SERVER_URL
+ * (with `real`; e.g. the minikube environment calling a model server in the cluster) and TODO_WRITE_ACCESS
+ * (`anonymous`, `authenticated` or `read-only`; see {@link WRITE_ACCESS}).
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): BuildOptions {
   const nonEmpty = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
@@ -101,9 +105,16 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): BuildOptions {
   if (aiMode !== undefined && aiMode !== 'mock' && aiMode !== 'real') {
     throw new Error(`TODO_AI_MODE must be "mock" (canned answers) or "real" (calls MODEL_SERVER_URL); got "${aiMode}". Leave it unset for the environment's mode.`);
   }
+  const writeAccess = nonEmpty(env.TODO_WRITE_ACCESS)?.toLowerCase();
+  if (writeAccess !== undefined && !(WRITE_ACCESS as readonly string[]).includes(writeAccess)) {
+    throw new Error(`TODO_WRITE_ACCESS must be one of ${WRITE_ACCESS.map((access) => `"${access}"`).join(', ')}; got "${writeAccess}". `
+      + 'The app has no user accounts: use "authenticated" once a sign-in proxy is in front of the routes (docs/container-contract.md, '
+      + '"Authentication and rate limits"), "anonymous" to let anyone write on purpose, or leave it unset for the environment\'s.');
+  }
   return {
     aiMode,
     modelServerUrl: nonEmpty(env.MODEL_SERVER_URL),
+    writeAccess: writeAccess as WriteAccess | undefined,
     environments: nonEmpty(env.TODO_ENV)?.split(',').map((name) => name.trim()).filter((name) => name !== ''),
     imageTag: nonEmpty(env.IMAGE_TAG),
     imageRegistry: nonEmpty(env.IMAGE_REGISTRY),

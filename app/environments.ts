@@ -86,10 +86,12 @@ export const ENVIRONMENTS: Record<string, Environment> = {
   },
   'production': {
     name: 'production',
-    description: 'any cluster: external database, HPA 2-10 at 80% CPU, PDBs, Gateway API HTTPRoute, default-deny NetworkPolicies, quota and limits, pinned tags',
+    description: 'any cluster: external database, HPA 2-10 at 80% CPU, PDBs, Gateway API HTTPRoute, default-deny NetworkPolicies, quota and limits, pinned tags, 5 s preStop, read-only until writeAccess says who may write',
     namespace: 'todo-production',
     values: mergeValues<TodoValuesPatch>(NAMES, {
       pinnedImages: true,
+      // Internet-facing without user accounts: no writes (and no paid chat) until TODO_WRITE_ACCESS says who may.
+      writeAccess: 'read-only',
       routing: { kind: 'gatewayApi' },
       ingress: { hostname: 'todo.example.com' },
       persistence: { enabled: false },
@@ -98,11 +100,15 @@ export const ENVIRONMENTS: Record<string, Environment> = {
         pdb: { create: true },
         resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
         config: { MODE: 'real', MODEL_SERVER_URL: 'https://api.openai.com/v1' },
+        // The pod keeps serving while the Gateway and the endpoints stop sending it traffic, then drains
+        // (the backend's SHUTDOWN_TIMEOUT_SECONDS, 20 s): 5 + 20 fit in the 30 s grace period.
+        preStop: { enabled: true, delaySeconds: 5 },
       },
       frontend: {
         ...scaled(2, 10),
         pdb: { create: true },
         resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+        preStop: { enabled: true, delaySeconds: 5 },
       },
       networkPolicy: { enabled: true },
       namespaceLimits: { enabled: true, quota: { persistentVolumeClaims: 0 } },

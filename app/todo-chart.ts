@@ -57,9 +57,12 @@ export class TodoChart extends Chart {
       ...common,
       ...workloadProps(values, values.backend, this.names.backend),
       logLevel: values.backend.config.LOG_LEVEL,
-      config: values.backend.config.MODEL_SERVER_URL === ''
-        ? { MODE: values.backend.config.MODE }
-        : { MODE: values.backend.config.MODE, MODEL_SERVER_URL: values.backend.config.MODEL_SERVER_URL },
+      config: {
+        MODE: values.backend.config.MODE,
+        ...(values.backend.config.MODEL_SERVER_URL !== '' && { MODEL_SERVER_URL: values.backend.config.MODEL_SERVER_URL }),
+        // The app has no user accounts: read-only answers every write and chat with 403.
+        ...(values.writeAccess === 'read-only' && { READ_ONLY: 'true' }),
+      },
       secretEnv: { name: secretName, optional: values.secretOptional },
     });
     this.frontend = new NextFrontend(this, 'frontend', {
@@ -174,6 +177,7 @@ function workloadProps(values: TodoValues, workload: WorkloadValues, name: strin
     // Enabled: the construct's default spread (it applies once more than one pod can run); disabled: none.
     topologySpreadConstraints: workload.topologySpread.enabled ? undefined : [],
     disruptionBudget: workload.pdb.create ? { maxUnavailable: 1 } : undefined,
+    preStopDelaySeconds: workload.preStop.enabled ? workload.preStop.delaySeconds : undefined,
     createServiceAccount: workload.serviceAccount.create,
     serviceAccountName: workload.serviceAccount.name || undefined,
     automountServiceAccountToken: workload.serviceAccount.automountServiceAccountToken,

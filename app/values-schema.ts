@@ -25,6 +25,16 @@ const HOST = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z
 const QUANTITY = '^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$';
 const MEMORY = '^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$';
 
+/**
+ * Who may change data through the routes; the todo app has no user accounts (docs/container-contract.md,
+ * "Authentication and rate limits"):
+ * - `anonymous`: anyone who reaches the routes, on purpose (a laptop cluster, a demo);
+ * - `authenticated`: a sign-in proxy or Gateway policy in front of the routes admits signed-in users only, and
+ *   the app takes their writes;
+ * - `read-only`: the backend answers every write and chat with 403 (`READ_ONLY=true`).
+ */
+export const WRITE_ACCESS = ['anonymous', 'authenticated', 'read-only'] as const;
+
 /** A string leaf. */
 function text(defaultValue: string, description: string, grammar?: { pattern: string; grammar: string; example: string; optional?: boolean; maxLength?: number }) {
   return Type.String({
@@ -102,6 +112,11 @@ function workload(name: 'backend' | 'frontend', defaults: { cpu: [string, string
     pdb: object({
       create: flag(false, `A PodDisruptionBudget (maxUnavailable 1) for the ${name}; needs at least 2 pods`),
     }),
+    preStop: object({
+      enabled: flag(false, `A preStop hook: a terminating ${name} pod keeps serving while the routes and the Service endpoints stop sending it requests, then gets SIGTERM`),
+      // Within the default 30 s grace period, with time left for the app to drain after SIGTERM.
+      delaySeconds: integer(5, 'How long the preStop hook waits (sleep) before SIGTERM; within the 30 s termination grace period', { minimum: 1, maximum: 25 }),
+    }),
     serviceAccount: object({
       create: flag(false, `Create a ServiceAccount for the ${name} (named serviceAccount.name, else like the ${name}), so RBAC or workload identity can be bound to it alone`),
       name: dnsSubdomain('', `The ServiceAccount the ${name} pods run as ("" the namespace's default, or the created one)`, true),
@@ -131,6 +146,8 @@ export const TODO_VALUES_SCHEMA = object({
   pinnedImages: flag(false, 'Refuse the "latest" tag: a tag that changes under running pods, which IfNotPresent never refreshes'),
   existingSecret: dnsSubdomain(APP_SECRET_NAME, 'The Secret you create in the namespace (DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET)'),
   secretOptional: flag(false, 'Start the pods before the Secret exists (mock mode with SQLite needs none)'),
+  writeAccess: choice(WRITE_ACCESS, 'anonymous', 'Who may change data through the routes, as the app has no user accounts: anonymous (anyone who reaches them, on purpose), '
+    + 'authenticated (a sign-in proxy in front admits signed-in users only), read-only (every write and chat is 403: READ_ONLY=true)'),
   backend: object({
     ...workload('backend', { cpu: ['100m', '500m'], memory: ['256Mi', '512Mi'], port: 8000 }),
     config: object({
@@ -202,6 +219,8 @@ export const TODO_VALUES_SCHEMA = object({
 
 /** The todo chart's values, as TodoChart receives them: the type of {@link TODO_VALUES_SCHEMA}. */
 export type TodoValues = Static<typeof TODO_VALUES_SCHEMA>;
+/** Who may change data through the routes: {@link WRITE_ACCESS}. */
+export type WriteAccess = TodoValues['writeAccess'];
 /** One workload's values. */
 export type WorkloadValues = TodoValues['frontend'];
 /** What an environment or a synth setting changes: any subset of the values. */

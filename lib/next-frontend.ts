@@ -86,7 +86,9 @@ function frontendConfig(props: Partial<NextFrontendProps>, standalone: boolean):
   if (props.publicApiUrl !== undefined) config.NEXT_PUBLIC_API_URL = { value: props.publicApiUrl, source: 'publicApiUrl' };
   if (standalone) {
     // Kubernetes sets HOSTNAME to the pod name; the standalone server would then listen on the pod IP only.
-    config.HOSTNAME = { value: '0.0.0.0', source: 'NextFrontend (standalone mode listens on every address)' };
+    // "::" is every address of both families (Node's sockets accept IPv4 on it too): IPv6-only and dual-stack
+    // clusters route to the pod's IPv6 address, which "0.0.0.0" never answers.
+    config.HOSTNAME = { value: '::', source: 'NextFrontend (standalone mode listens on every IPv4 and IPv6 address)' };
     config.PORT = { value: String(props.containerPort ?? 3000), source: 'containerPort' };
   }
   return config;

@@ -236,6 +236,16 @@ describe('--set variants equal TodoChart for the same values and pass the valida
     expect(find(objects, 'Deployment', 'todo-frontend').spec.template.metadata.labels['sidecar.example.com/inject']).toBe('true');
   });
 
+  test('writeAccess: production is read-only until a release says who may write; the preStop hook of each workload', () => {
+    const backendConfig = (objects: any[]) => find(objects, 'ConfigMap', 'todo-backend-config').data;
+    expect(backendConfig(variant('production', {}))).toMatchObject({ READ_ONLY: 'true' });
+    for (const access of ['anonymous', 'authenticated']) expect(backendConfig(variant('production', { writeAccess: access }))).not.toHaveProperty('READ_ONLY');
+    const objects = variant('minikube', { 'writeAccess': 'read-only', 'backend.preStop.enabled': true, 'backend.preStop.delaySeconds': 12 });
+    expect(backendConfig(objects)).toMatchObject({ READ_ONLY: 'true' });
+    expect(find(objects, 'Deployment', 'todo-backend').spec.template.spec.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '12'] } } });
+    expect(find(objects, 'Deployment', 'todo-frontend').spec.template.spec.containers[0].lifecycle).toBeUndefined();
+  });
+
   test('a config value rolls the pods: the checksum Helm computes is the constructs\'', () => {
     const objects = variant('local', { 'backend.config.LOG_LEVEL': 'debug' });
     expect(find(objects, 'ConfigMap', 'todo-backend-config').data.LOG_LEVEL).toBe('debug');
@@ -262,6 +272,9 @@ describe('bad values are refused with a message that names the value and the fix
     ['replicas 0', ['--set', 'persistence.enabled=false', '--set', 'backend.replicaCount=0'], 'backend.replicaCount: Must be greater than or equal to 1'],
     ['an unknown routing kind', ['--set', 'routing.kind=traefik'], 'routing.kind: routing.kind must be one of the following: "ingress", "istio", "gatewayApi", "none"'],
     ['an unknown key', ['--set', 'replicas=2'], 'Additional property replicas is not allowed'],
+    ['an unknown write access', ['--set', 'writeAccess=everyone'], 'writeAccess: writeAccess must be one of the following: "anonymous", "authenticated", "read-only"'],
+    ['a preStop delay that leaves no time to drain', ['--set', 'frontend.preStop.enabled=true', '--set', 'frontend.preStop.delaySeconds=30'],
+      'frontend.preStop.delaySeconds: Must be less than or equal to 25'],
   ])('%s', (_, args, message) => {
     const printed = refusal(args);
     expect(printed).toContain(message);

@@ -43,7 +43,7 @@ describe('NextFrontend defaults (standalone)', () => {
 
   test('the ConfigMap makes the standalone server listen on all addresses on port 3000', () => {
     expect(findObject(frontend().objects(), 'ConfigMap').data).toEqual({
-      HOSTNAME: '0.0.0.0', NEXT_PUBLIC_API_URL: '/api', NEXT_TELEMETRY_DISABLED: '1', PORT: '3000',
+      HOSTNAME: '::', NEXT_PUBLIC_API_URL: '/api', NEXT_TELEMETRY_DISABLED: '1', PORT: '3000',
     });
   });
 

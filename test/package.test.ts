@@ -82,6 +82,27 @@ describe('tools/packed-manifest.js', () => {
   });
 });
 
+describe('tools/prune-build.js', () => {
+  const { staleOutputs } = require('../tools/prune-build.js');
+
+  test('prunes compiled files whose source is gone, never the exact validator tools/kube-validator.js installs', () => {
+    // The exact validator's files have no lib/ file of their name: pruning them made every second pack report
+    // "prune-build: removed" and install them again.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prune-build-'));
+    try {
+      const write = (relative: string) => {
+        fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+        fs.writeFileSync(path.join(root, relative), '');
+      };
+      for (const file of ['lib/kept.ts', 'lib/validation/exact/go/main.go', 'build/lib/kept.js', 'build/lib/gone.js', 'build/lib/gone.d.ts']) write(file);
+      for (const file of ['kube-validator.wasm.br', 'wasm_exec.js', 'kube-validator.json']) write(`build/lib/validation/exact/${file}`);
+      expect(staleOutputs(root).sort()).toEqual(['build/lib/gone.d.ts', 'build/lib/gone.js']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the tarball, installed as docs/consumer-guide.md installs it', () => {
   let app: string;
   let install: { stdout: string; stderr: string };

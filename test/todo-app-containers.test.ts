@@ -202,6 +202,12 @@ describe('backend image against FastApiBackend and SqlitePersistence', () => {
     expect(runtimeOf(final).env.PORT).toBe(String(DEFAULTS.backend.port));
   });
 
+  test('listens on every IPv4 and IPv6 address (HOST), like the standalone frontend NextFrontend configures (HOSTNAME)', () => {
+    // "::" on one socket (todo_api/listening.py): IPv6-only and dual-stack clusters route to the pod's IPv6 address.
+    expect(runtimeOf(final).env.HOST).toBe(DEFAULTS.standalone.config.HOSTNAME);
+    expect(runtimeOf(final).env.HOST).toBe('::');
+  });
+
   test('defaults to the SqlitePersistence database URL and owns its mount points', () => {
     const runtime = runtimeOf(final);
     expect(runtime.env.DATABASE_URL).toBe(DEFAULTS.sqlite.databaseUrl);
@@ -257,10 +263,10 @@ describe('frontend image against NextFrontend', () => {
     }
   });
 
-  test('static: user, port and health check; nginx listens on the container port', () => {
+  test('static: user, port and health check; nginx listens on the container port, IPv4 and IPv6', () => {
     expectImageMatches(stage(NextFrontendMode.STATIC), DEFAULTS.static);
     const listens = [...read(APP, 'frontend', 'nginx', 'default.conf').matchAll(/^\s*listen\s+([^;]+);/gm)].map((m) => m[1]);
-    expect(listens).toEqual([String(DEFAULTS.static.port)]);
+    expect(listens).toEqual([String(DEFAULTS.static.port), `[::]:${DEFAULTS.static.port}`]);
   });
 
   test('the build inlines the construct default of NEXT_PUBLIC_API_URL', () => {

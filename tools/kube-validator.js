@@ -190,9 +190,12 @@ function main() {
   install(dir);
 }
 
-try {
-  main();
-} catch (error) {
-  console.error(`kube-validator: ${error.message}`);
-  process.exitCode = 1;
+module.exports = { ARTIFACTS };
+if (require.main === module) {
+  try {
+    main();
+  } catch (error) {
+    console.error(`kube-validator: ${error.message}`);
+    process.exitCode = 1;
+  }
 }

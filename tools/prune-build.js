@@ -13,12 +13,16 @@ const path = require('path');
 
 const repoRoot = path.resolve(__dirname, '..');
 
+/** What tools/kube-validator.js installs into build/lib/validation/exact/, built from lib/validation/exact/go. */
+const EXACT_VALIDATOR = new Set(require('./kube-validator.js').ARTIFACTS.map((file) => path.join('lib', 'validation', 'exact', file)));
+
 /**
  * The source a build output comes from: build/lib/x.js, x.d.ts → lib/x.ts; build/lib/x.json → lib/x.json;
  * a precompiled CRD validator (tools/compile-crd-validators.js), build/lib/validation/crd-validators/<group>.js
- * → its schema bundle, lib/validation/crd-schemas/<group>.json.
+ * → its schema bundle, lib/validation/crd-schemas/<group>.json; the exact validator's files → its Go sources.
  */
 function sourceOf(relative) {
+  if (EXACT_VALIDATOR.has(relative)) return path.join('lib', 'validation', 'exact', 'go');
   const crdValidator = /^lib[\\/]validation[\\/]crd-validators[\\/](.+)\.js$/.exec(relative);
   if (crdValidator) return path.join('lib', 'validation', 'crd-schemas', `${crdValidator[1]}.json`);
   if (relative.endsWith('.d.ts')) return `${relative.slice(0, -'.d.ts'.length)}.ts`;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Tests of the reference todo app without Docker: the backend's pytest suite (SQLite and PostgreSQL), both
-# frontend builds, the whole stack on loopback behind an nginx stand-in of the Ingress, scripts/smoke-test.sh
-# against it, and a headless Chromium test. Installs what it needs on a fresh Debian machine when run as root.
+# Tests of the reference todo app without Docker: the backend's pytest suite (SQLite and PostgreSQL), its load
+# test, both frontend builds, the whole stack on loopback behind an nginx stand-in of the Ingress,
+# scripts/smoke-test.sh against it, the frontends' headers, and a headless Chromium test. Installs what it needs
+# on a fresh Debian machine (or a fresh clone) when run as root.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,19 +15,28 @@ Usage: $(basename "$0") [--no-install] [--keep] [-h | --help]
 Test the reference todo app (examples/todo-app) for real, without Docker:
   1. shellcheck of this script
   2. backend: pytest on SQLite and on PostgreSQL (Debian's postgresql, started on 127.0.0.1),
-     including the server process run as uid 1000 with only its data, log and temp directories writable
-  3. frontend: next build as a standalone server and as a static export
-  4. the stack on loopback, each part as the user of its image: backend (uid 1000, port 8000),
-     standalone frontend (uid 1001, port 3000), static export on Debian nginx (uid 101, port 8080), and
-     one nginx Ingress stand-in per frontend mode (todo.localhost on ports 18080 and 18081) that routes
-     /api, /health, /docs and /openapi.json to the backend and / to the frontend, like the Ingress
-  5. scripts/smoke-test.sh against both stand-ins, with no stubs
-  6. headless Chromium (Debian's, driven by playwright-core) adds a todo and sees it after a reload
-  7. the processes wrote only to the writable paths of the contract
+     including the server process run as uid 1000 with only its data, log and temp directories writable,
+     and the image's install from the runtime lock
+  3. backend: the load test (bench/load.py) on SQLite and on PostgreSQL: 2,000 writes at concurrency
+     1, 16 and 64 while 50 chats hang on a model server that never answers; fails on a lost write, a 5xx
+     or a failed probe (its latency figures are printed, not asserted)
+  4. frontend: next build as a standalone server and as a static export (npm run build)
+  5. the stack on loopback, each part as the user of its image: backend (uid 1000, port 8000),
+     standalone frontend (uid 1001, port 3000), static export on Debian nginx (uid 101, port 8080, also
+     on [::1] where the machine has IPv6), and one nginx Ingress stand-in per frontend mode
+     (todo.localhost on ports 18080 and 18081) that routes /api, /health, /docs and /openapi.json to
+     the backend and / to the frontend, like the Ingress
+  6. scripts/smoke-test.sh against both stand-ins, with no stubs
+  7. both frontends' security headers, caching and compression (e2e/headers.test.mjs)
+  8. headless Chromium (Debian's, driven by playwright-core) adds a todo and sees it after a reload,
+     with no Content-Security-Policy violation, and reads the API's errors and the 404 page
+  9. the processes wrote only to the writable paths of the contract
 Ends with the line "N passed, N failed" and exits non-zero when anything failed.
 
 As root on Debian, installs what is missing: apt packages (python3-venv, postgresql, nginx, chromium,
-curl, shellcheck), the backend's hashed lock into backend/.venv, and npm ci in frontend/ and e2e/.
+curl, shellcheck), the backend's hashed lock into backend/.venv, npm ci in frontend/ and e2e/, and npm ci
+in the repository root when it has no node_modules (scripts/smoke-test.sh reads the environments from the
+cdk8s app, which it then compiles).
 Every server binds to 127.0.0.1; all of them are stopped on exit.
 
 Options:
@@ -120,10 +130,37 @@ cleanup() {
     as_user postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -t 20 -w stop >/dev/null 2>&1 || true
   fi
   if [ "$POLICY_RC_CREATED" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+  if [ -z "$STEP_FN" ]; then restore_paths; fi
   if [ -z "$STEP_FN" ] && [ "$KEEP" = 0 ] && [ -d "$WORK" ]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# The servers run as the images' users and PostgreSQL as postgres, so every directory above the checkout and the
+# run directory must let other users through. A checkout in a private directory (mktemp -d makes it 0700) gets
+# search permission (o+x, not read) on such directories for the run; their modes are restored on exit.
+OPENED_DIRS=()
+OPENED_MODES=()
+
+# open_path DIR: give other users search permission on DIR and each directory above it that lacks it.
+open_path() {
+  local dir=$1 mode
+  while [[ "$dir" != / ]]; do
+    mode=$(stat -c %a "$dir")
+    if (( (8#$mode & 1) == 0 )); then
+      OPENED_DIRS+=("$dir")
+      OPENED_MODES+=("$mode")
+      chmod o+x "$dir"
+      log "other users may pass through $dir during this run (mode $mode, restored at the end)"
+    fi
+    dir=$(dirname "$dir")
+  done
+}
+
+restore_paths() {
+  local i
+  for i in "${!OPENED_DIRS[@]}"; do chmod "${OPENED_MODES[$i]}" "${OPENED_DIRS[$i]}" 2>/dev/null || true; done
+}
 
 # as_user USER|UID CMD...: run as that user when root (like the image's USER), else as yourself.
 as_user() {
@@ -170,6 +207,9 @@ load_server_pids() {
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# has_ipv6: the machine has an IPv6 loopback to listen on.
+has_ipv6() { [[ -r /proc/net/if_inet6 ]] && grep -qE '^0{31}1 ' /proc/net/if_inet6; }
 
 # wait_http URL SECONDS: until URL answers 200 (bounded); fails if a started server has exited.
 wait_http() {
@@ -315,6 +355,18 @@ install_npm() {
   stamp "$dir/node_modules" "$dir/package-lock.json"
 }
 
+# install_root: the cdk8s app that scripts/smoke-test.sh reads the environments from, installed and compiled.
+# A node_modules that is already there is the developer's: used as it is.
+install_root() {
+  if [ ! -x "$REPO_ROOT/node_modules/.bin/tsc" ]; then
+    [ "$INSTALL" = 1 ] || { err "the repository root has no node_modules; run without --no-install (or npm ci there)"; return 1; }
+    log "npm ci in the repository root (the cdk8s app the smoke test reads its environments from)"
+    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  log "compiling the cdk8s app (tsc -b)"
+  (cd "$REPO_ROOT" && node_modules/.bin/tsc -b)
+}
+
 prepare() {
   local missing port
   missing=$(missing_packages | tr '\n' ' ')
@@ -342,6 +394,7 @@ prepare() {
   install_python
   install_npm "$HERE/frontend"
   install_npm "$HERE/e2e"
+  install_root
 }
 
 # ---------------------------------------------------------------------------
@@ -355,6 +408,7 @@ start_postgres() {
   local pw_file=$WORK/pg-password
   PG_BIN=$(pg_bin_dir)
   PG_DATA=$WORK/postgres/data
+  rm -rf "$WORK/postgres"
   own "$(id -u postgres 2>/dev/null || id -u)" "$WORK/postgres" "$WORK/postgres/socket"
   printf 'todo-test-password\n' >"$pw_file"
   chmod 644 "$pw_file"
@@ -374,6 +428,19 @@ test_backend() {
     .venv/bin/python -m pytest -q -p no:cacheprovider
 }
 
+# The load test of the real server (bench/load.py): it fails on a lost write, a 5xx or a failed probe, and
+# prints its latencies (on a shared machine they are figures, not assertions).
+test_backend_load_sqlite() {
+  cd "$HERE/backend"
+  .venv/bin/python -m bench.load
+}
+
+test_backend_load_postgres() {
+  start_postgres
+  cd "$HERE/backend"
+  .venv/bin/python -m bench.load --database-url "postgresql://todo:todo-test-password@127.0.0.1:$PG_PORT/todo"
+}
+
 # The Dockerfile's build stage: the runtime lock alone, wheels only, no dependency resolution; then the app
 # must import and pip must find every requirement met (a dependency missing from the lock fails here).
 test_backend_image_install() {
@@ -389,7 +456,8 @@ test_backend_image_install() {
 # Both builds from one source tree; each output is copied out the way the Dockerfile's final stage takes it.
 test_build_standalone() {
   cd "$HERE/frontend"
-  NEXT_OUTPUT=standalone npx --no-install next build
+  # npm run build, as the Dockerfile: next build and what follows it (scripts/csp-meta.mjs).
+  NEXT_OUTPUT=standalone npm run --silent build
   [ -f .next/standalone/server.js ] || { err "no .next/standalone/server.js"; return 1; }
   rm -rf "$WORK/standalone"
   cp -a .next/standalone "$WORK/standalone"
@@ -399,7 +467,7 @@ test_build_standalone() {
 
 test_build_static() {
   cd "$HERE/frontend"
-  NEXT_OUTPUT="export" npx --no-install next build
+  NEXT_OUTPUT="export" npm run --silent build
   [ -f out/index.html ] || { err "no out/index.html"; return 1; }
   rm -rf "$WORK/static-site"
   cp -a out "$WORK/static-site"
@@ -452,11 +520,15 @@ start_stack() {
     HOME="$run/frontend/tmp" TMPDIR="$run/frontend/tmp" NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 \
     HOSTNAME=127.0.0.1 PORT="$FRONTEND_PORT" NEXT_PUBLIC_API_URL=/api node server.js
 
-  # Static export: the image's server block, bound to loopback and pointed at the export.
-  sed -e "s#listen $STATIC_PORT;#listen 127.0.0.1:$STATIC_PORT;#" -e "s#root /usr/share/nginx/html;#root $WORK/static-site;#" \
-    "$HERE/frontend/nginx/default.conf" >"$run/static/default.conf"
-  if ! grep -q "listen 127.0.0.1:$STATIC_PORT;" "$run/static/default.conf" || ! grep -q "root $WORK/static-site;" "$run/static/default.conf"; then
-    err "frontend/nginx/default.conf no longer has 'listen $STATIC_PORT;' and 'root /usr/share/nginx/html;'"
+  # Static export: the image's server block, bound to loopback (IPv4, and IPv6 where the machine has it) and
+  # pointed at the export.
+  local ipv6_listen="listen [::1]:$STATIC_PORT;"
+  has_ipv6 || ipv6_listen=""
+  sed -e "s#listen $STATIC_PORT;#listen 127.0.0.1:$STATIC_PORT;#" -e "s#listen \[::\]:$STATIC_PORT;#$ipv6_listen#" \
+    -e "s#root /usr/share/nginx/html;#root $WORK/static-site;#" "$HERE/frontend/nginx/default.conf" >"$run/static/default.conf"
+  if ! grep -q "listen 127.0.0.1:$STATIC_PORT;" "$run/static/default.conf" || ! grep -q "root $WORK/static-site;" "$run/static/default.conf" \
+    || grep -qE "listen (\[::\]:)?$STATIC_PORT;" "$run/static/default.conf"; then
+    err "frontend/nginx/default.conf no longer has 'listen $STATIC_PORT;', 'listen [::]:$STATIC_PORT;' and 'root /usr/share/nginx/html;'"
     return 1
   fi
   render "$HERE/e2e/static-frontend.conf" "$run/static/nginx.conf" "RUN_DIR=$run/static"
@@ -500,6 +572,14 @@ test_smoke_static() {
   TODO_SMOKE_DELAY=1 bash "$REPO_ROOT/scripts/smoke-test.sh" --env local --url "http://127.0.0.1:$INGRESS_STATIC_PORT" --host "$HOST_NAME" --retries 3
 }
 
+test_headers() {
+  local static_ipv6=""
+  if has_ipv6; then static_ipv6="http://[::1]:$STATIC_PORT"; fi
+  cd "$HERE/e2e"
+  TODO_E2E_STANDALONE="http://127.0.0.1:$FRONTEND_PORT" TODO_E2E_STATIC="http://127.0.0.1:$STATIC_PORT" \
+    TODO_E2E_STATIC_IPV6=$static_ipv6 node --test --test-reporter=spec headers.test.mjs
+}
+
 test_browser() {
   cd "$HERE/e2e"
   CHROMIUM=$CHROMIUM TODO_E2E_ARTIFACTS=$WORK/screenshots \
@@ -536,14 +616,20 @@ main() {
   rm -rf "$WORK"
   mkdir -p "$WORK" "$LOGS"
   chmod 755 "$WORK" "$LOGS"
-  if ! step "install and check prerequisites" 600 prepare; then
+  if [ "$IS_ROOT" = 1 ]; then
+    open_path "$REPO_ROOT"
+    open_path "$WORK"
+  fi
+  if ! step "install and check prerequisites" 1200 prepare; then
     skip "the tests" "prerequisites failed"
   else
     step "shellcheck test.sh" 60 test_shellcheck || true
-    step "backend: pytest on SQLite and PostgreSQL" 300 test_backend || true
+    step "backend: pytest on SQLite and PostgreSQL" 900 test_backend || true
     step "backend: the image's install from the runtime lock (wheels only, no resolver)" 300 test_backend_image_install || true
-    step "frontend: next build (standalone)" 300 test_build_standalone && standalone=1
-    step "frontend: next build (static export)" 300 test_build_static && static=1
+    step "backend: load test on SQLite (2,000 writes at 1/16/64, 50 chats hanging)" 900 test_backend_load_sqlite || true
+    step "backend: load test on PostgreSQL (2,000 writes at 1/16/64, 50 chats hanging)" 900 test_backend_load_postgres || true
+    step "frontend: next build (standalone)" 600 test_build_standalone && standalone=1
+    step "frontend: next build (static export)" 600 test_build_static && static=1
     if [ "$standalone" = 1 ] && [ "$static" = 1 ]; then
       # The servers outlive this step (they are recorded in $WORK/servers.pids and stopped on exit).
       local stack=0
@@ -552,7 +638,8 @@ main() {
       if [ "$stack" = 1 ]; then
         step "scripts/smoke-test.sh through the Ingress stand-in (standalone frontend)" 120 test_smoke_standalone || true
         step "scripts/smoke-test.sh through the Ingress stand-in (static frontend)" 120 test_smoke_static || true
-        step "headless Chromium: add a todo, reload, see it (both frontends)" 300 test_browser || true
+        step "frontend headers: security, caching, compression (both frontends)" 120 test_headers || true
+        step "headless Chromium: add a todo, reload, see it, read the errors (both frontends)" 300 test_browser || true
         step "servers wrote only to their writable paths" 30 test_writable_paths || true
       else
         skip "smoke tests and browser test" "the stack did not start"

@@ -120,6 +120,8 @@ const MISTAKES: Record<string, unknown[]> = {
   'autoscaling.targetCPUUtilizationPercentage': [0],
   'service.port': [0, 70000],
   'routing.kind': ['traefik'],
+  'writeAccess': ['everyone', 'readonly'],
+  'preStop.delaySeconds': [0, 30],
 };
 
 /** The pool of a leaf: by its full path, else by its path under a workload (`backend.image.tag` -> `image.tag`). */

@@ -85,6 +85,17 @@ describe('minikube values: install, upgrade, rollback, uninstall', () => {
     expect(replicaSets(cluster, namespace, 'todo-backend').filter((name) => !before.includes(name))).toHaveLength(1);
   });
 
+  test('NOTES say who may write; helm upgrade --set writeAccess=read-only makes the backend refuse writes and says how to allow them', () => {
+    const before = replicaSets(cluster, namespace, 'todo-backend');
+    const notes = helmOk(namespace, ['upgrade', namespace, CHART, '-f', values, '--reuse-values', '--set', 'writeAccess=read-only', ...WAIT]);
+    expect(notes).toContain('4. Who may write (writeAccess read-only): the app has no user accounts.\n   The backend answers every write and chat with 403.');
+    expect(notes).toContain('--set writeAccess=authenticated');
+    expect(cluster.getJson(['configmap', 'todo-backend-config', '-n', namespace]).data.READ_ONLY).toBe('true');
+    expect(replicaSets(cluster, namespace, 'todo-backend').filter((name) => !before.includes(name))).toHaveLength(1);
+    const status = helmOk(namespace, ['status', namespace, '--revision', '1']);
+    expect(status).toContain('4. Who may write (writeAccess anonymous): the app has no user accounts.\n   Anyone who reaches the routes may add');
+  });
+
   test('helm rollback to the first revision brings the previous tag back', async () => {
     helmOk(namespace, ['rollback', namespace, '1', ...WAIT]);
     cluster.kubectlOk(['-n', namespace, 'rollout', 'status', 'deployment/todo-backend', '--timeout=120s']);

@@ -36,9 +36,9 @@ function prepareNamespace(namespace: string, secret: Record<string, string>): vo
   node.kubectlOk(['-n', namespace, 'create', 'secret', 'generic', 'todo-secrets', ...Object.entries(secret).map(([key, value]) => `--from-literal=${key}=${value}`)]);
 }
 
-function install(namespace: string, valuesFile: string): void {
+function install(namespace: string, valuesFile: string, ...sets: string[]): void {
   helmOk(namespace, ['install', RELEASE, CHART, '-f', path.join(CHART, valuesFile),
-    '--set', `backend.image.tag=${tag}`, '--set', `frontend.image.tag=${tag}`, '--wait', '--timeout', '240s']);
+    '--set', `backend.image.tag=${tag}`, '--set', `frontend.image.tag=${tag}`, ...sets.flatMap((set) => ['--set', set]), '--wait', '--timeout', '240s']);
 }
 
 function uninstall(namespace: string): void {
@@ -127,7 +127,9 @@ describe('values-production.yaml (HTTPRoute on the shared Gateway, NetworkPolici
 
   test('installs with the database in the Secret and answers through the Gateway over TLS', async () => {
     prepareNamespace(namespace, { DATABASE_URL: postgres.databaseUrl, BETTER_AUTH_SECRET: 'node-test-only', OPENAI_API_KEY: 'node-test-only' });
-    install(namespace, 'values-production.yaml');
+    // No sign-in proxy stands in front here and the test writes through the Gateway: anonymous writes on purpose
+    // (values-production.yaml is read-only until writeAccess says who may write).
+    install(namespace, 'values-production.yaml', 'writeAccess=anonymous');
     await answers('the backend and the frontend through the Gateway', (pathname) => gateway.curl(pathname));
     expect(gateway.curl('/').body).toContain('<title>Todo</title>');
     const created = gateway.curl('/api/todos', ['-H', 'Content-Type: application/json', '-d', JSON.stringify({ title: `helm production ${Date.now()}` })]);

@@ -55,7 +55,9 @@ beforeAll(async () => {
     `--from-literal=DATABASE_URL=${postgres.databaseUrl}`, '--from-literal=BETTER_AUTH_SECRET=node-test-only', '--from-literal=OPENAI_API_KEY=node-test-only']);
   const tag = fs.readFileSync(path.join(node.dir, 'state', 'image-tag.kind-todo'), 'utf8').trim();
   const synth = spawnSync('npx', ['cdk8s', 'synth', '--output', path.join(work, 'dist')], {
-    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TODO_ENV: 'production', IMAGE_TAG: tag, CDK8S_CHECK_UPGRADE: 'false' },
+    // No sign-in proxy stands in front here and the test writes through the Gateway: anonymous writes on purpose
+    // (production is read-only without TODO_WRITE_ACCESS).
+    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, TODO_ENV: 'production', TODO_WRITE_ACCESS: 'anonymous', IMAGE_TAG: tag, CDK8S_CHECK_UPGRADE: 'false' },
   });
   if (synth.status !== 0) throw new Error(`synth failed:\n${synth.stdout}${synth.stderr}`);
   node.kubectlOk(['apply', '-f', path.join(work, 'dist', 'production.k8s.yaml')]);

@@ -18,7 +18,9 @@ if (urls.length === 0) {
   throw new Error('Set TODO_E2E_URLS to the base URL(s) to test, e.g. http://todo.localhost:18080');
 }
 
-async function withBrowser(base, body) {
+/** Runs `body` on a fresh page; the test fails on a request to another host, a console error (a blocked script
+ * or style is one), a page error, or an HTTP error other than the `expected` statuses. */
+async function withBrowser(base, body, expected = []) {
   const { hostname } = new URL(base);
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'todo-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -41,10 +43,14 @@ async function withBrowser(base, body) {
       if (url.protocol.startsWith('http') && url.host !== new URL(base).host) problems.push(`request to another host: ${request.url()}`);
     });
     page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
+      if (response.status() >= 400 && !expected.includes(response.status())) {
+        problems.push(`HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
+      }
     });
     page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+      // The browser logs the status of an expected error response too ("Failed to load resource: ... 422").
+      const expectedStatus = expected.some((status) => message.text().includes(`status of ${status}`));
+      if (message.type() === 'error' && !expectedStatus) problems.push(`console error: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     await body(page);
@@ -85,7 +91,7 @@ for (const base of urls) {
       assert.equal(await item(page, title).count(), 1);
 
       // The page and the API agree: the browser's own same-origin call to /api/todos lists it.
-      const stored = await page.evaluate(async () => (await fetch('/api/todos')).json());
+      const stored = await page.evaluate(async () => (await (await fetch('/api/todos?limit=200')).json()).items);
       const todo = stored.find((t) => t.title === title);
       assert.deepEqual(todo, { id: todo?.id, title, done: false });
 
@@ -112,5 +118,27 @@ for (const base of urls) {
       await loaded(page);
       assert.equal(await item(page, title).count(), 0);
     });
+  });
+}
+
+for (const base of urls) {
+  test(`shows the API's own words when it refuses an input, and the 404 page (${base})`, { timeout: 120_000 }, async () => {
+    await withBrowser(base, async (page) => {
+      await page.goto(`${base}/`);
+      await loaded(page);
+      // A control character: the API refuses it (422) with a message per field, not a bare status line.
+      await page.getByLabel('New todo').fill('ring the \u0007 bell');
+      await page.getByRole('button', { name: 'Add' }).click();
+      const alert = page.locator('main').getByRole('alert');
+      await alert.waitFor();
+      assert.equal(await alert.innerText(), 'Could not add the todo: title: must not contain control characters such as NUL');
+      assert.equal(await item(page, 'ring the').count(), 0);
+
+      const missing = await page.goto(`${base}/no-such-page`);
+      assert.equal(missing?.status(), 404);
+      assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Page not found');
+      await page.getByRole('link', { name: 'Back to the todo list' }).click();
+      await loaded(page);
+    }, [404, 422]);
   });
 }

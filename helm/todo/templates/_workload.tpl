@@ -54,6 +54,16 @@ startupProbe:
   timeoutSeconds: 2
 {{- end -}}
 
+{{/* A preStop hook that waits before SIGTERM (the workload's preStop values; the image needs `sleep`). */}}
+{{- define "todo.lifecycle" -}}
+lifecycle:
+  preStop:
+    exec:
+      command:
+        - sleep
+        - {{ int .delaySeconds | toString | quote }}
+{{- end -}}
+
 {{/* Requests and limits (a number given with --set is written as the text Kubernetes would return). */}}
 {{- define "todo.resources" -}}
 limits:

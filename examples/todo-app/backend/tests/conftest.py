@@ -12,6 +12,8 @@ from todo_api.app import create_app
 from todo_api.config import Settings
 from todo_api.db import Base, create_db_engine
 
+from .server_process import Sandbox
+
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("TEST_REQUIRE_POSTGRES") == "1"
 
@@ -43,6 +45,14 @@ def settings(database_url: str) -> Settings:
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    """Writable data, log and temporary directories for a real server process (server_process.py)."""
+    box = Sandbox()
+    yield box
+    box.cleanup()
 
 
 def table_names(url: str) -> set[str]:

@@ -9,7 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
+from bench.standins import HangingModelServer
 from todo_api.app import create_app
+from todo_api.chat import ChatClient
 from todo_api.config import Settings
 
 
@@ -126,3 +128,46 @@ def test_real_mode_unreachable_server_is_502(database_url: str) -> None:
 def test_real_mode_without_a_url_is_a_configuration_error() -> None:
     with pytest.raises(ValidationError, match="MODE=real needs MODEL_SERVER_URL"):
         Settings(mode="real")
+
+
+def hanging_settings(database_url: str, model_url: str, **extra) -> Settings:
+    return Settings(database_url=database_url, mode="real", model_server_url=model_url, **extra)
+
+
+def test_a_model_that_never_answers_is_a_504_after_the_timeout(database_url: str) -> None:
+    with HangingModelServer() as model, TestClient(create_app(hanging_settings(database_url, model.url, model_timeout_seconds=1))) as client:
+        response = client.post("/api/chat", json={"message": "hi"})
+    assert (response.status_code, response.json()) == (504, {"detail": "the model server did not answer within 1 s"})
+
+
+def test_chats_beyond_the_concurrency_limit_are_503_with_retry_after(database_url: str) -> None:
+    with HangingModelServer() as model:
+        settings = hanging_settings(database_url, model.url, model_timeout_seconds=3, model_max_concurrency=2, model_queue_seconds=0.2)
+        with TestClient(create_app(settings)) as client:
+            results: list = []
+            chats = [threading.Thread(target=lambda: results.append(client.post("/api/chat", json={"message": "hi"}))) for _ in range(5)]
+            for thread in chats:
+                thread.start()
+            for thread in chats:
+                thread.join(timeout=30)
+            assert model.accepted == 2, "more model calls at once than MODEL_MAX_CONCURRENCY"
+    assert sorted(r.status_code for r in results) == [503, 503, 503, 504, 504]
+    busy = next(r for r in results if r.status_code == 503)
+    assert busy.json() == {"detail": "the assistant is busy; try again shortly"}
+    assert busy.headers["retry-after"] == "5"
+
+
+def test_a_model_server_that_refuses_connections_fails_fast_with_502(database_url: str) -> None:
+    # Nothing listens on port 1: the connection is refused and the chat does not wait for MODEL_TIMEOUT_SECONDS.
+    settings = hanging_settings(database_url, "http://127.0.0.1:1/v1", model_timeout_seconds=60, model_connect_timeout_seconds=1)
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/api/chat", json={"message": "hi"})
+    assert response.status_code == 502
+    assert response.json()["detail"].startswith("the model server could not be reached")
+
+
+def test_the_model_client_has_a_short_connect_timeout() -> None:
+    settings = Settings(mode="real", model_server_url="http://model/v1", model_timeout_seconds=30)
+    client = ChatClient(settings)
+    timeout = client._client.timeout
+    assert (timeout.connect, timeout.read) == (3.0, 30.0)

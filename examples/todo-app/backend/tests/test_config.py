@@ -28,7 +28,8 @@ def test_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.database_url == "sqlite:////data/db.sqlite3"
     assert settings.mode is Mode.MOCK
     assert settings.port == 8000
-    assert settings.host == "0.0.0.0"
+    # Every IPv4 and IPv6 address (listening.py): IPv6-only and dual-stack clusters route to the pod's IPv6 address.
+    assert settings.host == "::"
 
 
 @pytest.mark.parametrize("given, expected", [
@@ -49,3 +50,25 @@ def test_database_url_forms(given: str, expected: str) -> None:
 def test_rejects_unusable_database_urls(url: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         create_db_engine(url)
+
+
+def test_idle_connections_outlive_the_proxies_in_front(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ingress-nginx keeps upstream connections 60 s, as most cloud load balancers do: closing ours sooner lets a
+    # proxy send a request on a connection the app is closing, and that request fails (a 502, or no answer).
+    monkeypatch.delenv("KEEP_ALIVE_SECONDS", raising=False)
+    assert Settings().keep_alive_seconds > 60
+    monkeypatch.setenv("HOST", "127.0.0.1")
+    captured: dict = {}
+
+    def run(server, sockets=None) -> None:
+        captured.update(config=server.config, sockets=sockets)
+        server.started = True
+
+    monkeypatch.setattr("uvicorn.Server.run", run)
+    monkeypatch.setattr("todo_api.__main__.configure_logging", lambda *args: None)
+    from todo_api.__main__ import main
+
+    main()
+    assert captured["config"].timeout_keep_alive == 75
+    assert captured["config"].proxy_headers is False  # the app reads X-Forwarded-For itself, from trusted proxies only
+    assert captured["sockets"] is None  # an address other than "::" is uvicorn's to bind

@@ -1,5 +1,6 @@
 """Answers for POST /api/chat: canned with MODE=mock, an OpenAI-compatible model server with MODE=real."""
 
+import asyncio
 import logging
 from typing import Optional
 
@@ -11,7 +12,15 @@ log = logging.getLogger("todo_api.chat")
 
 
 class ModelServerError(Exception):
-    """The model server could not be reached or gave no usable answer."""
+    """The model server could not be reached or gave no usable answer (502)."""
+
+
+class ModelServerTimeout(ModelServerError):
+    """The model server did not answer within MODEL_TIMEOUT_SECONDS (504)."""
+
+
+class ModelServerBusy(Exception):
+    """MODEL_MAX_CONCURRENCY chats are already waiting on the model server (503)."""
 
 
 def mock_reply(message: str, open_todos: int) -> str:
@@ -26,24 +35,46 @@ def mock_reply(message: str, open_todos: int) -> str:
 
 
 class ChatClient:
-    """Talks to `{MODEL_SERVER_URL}/chat/completions` with one shared HTTP connection pool."""
+    """Talks to `{MODEL_SERVER_URL}/chat/completions` asynchronously, at most MODEL_MAX_CONCURRENCY calls at once.
 
-    def __init__(self, settings: Settings, transport: Optional[httpx.BaseTransport] = None):
+    A waiting chat holds no worker thread and no database connection: a slow model server slows the chat, and
+    nothing else.
+    """
+
+    def __init__(self, settings: Settings, transport: Optional[httpx.AsyncBaseTransport] = None):
         self.settings = settings
         headers = {}
         if settings.openai_api_key is not None:
             headers["Authorization"] = f"Bearer {settings.openai_api_key.get_secret_value()}"
-        self._client = httpx.Client(timeout=settings.model_timeout_seconds, headers=headers, transport=transport)
+        limit = settings.model_max_concurrency
+        self._slots = asyncio.Semaphore(limit)
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(settings.model_timeout_seconds, connect=settings.model_connect_timeout_seconds),
+            limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
+            headers=headers,
+            transport=transport,
+        )
 
-    def close(self) -> None:
-        self._client.close()
+    async def close(self) -> None:
+        await self._client.aclose()
 
-    def reply(self, message: str, open_todos: int) -> str:
+    async def reply(self, message: str, open_todos: int) -> str:
         if self.settings.mode is Mode.MOCK:
             return mock_reply(message, open_todos)
-        return self._ask_model(message, open_todos)
+        try:
+            await asyncio.wait_for(self._slots.acquire(), timeout=self.settings.model_queue_seconds)
+        except TimeoutError:
+            raise ModelServerBusy() from None
+        try:
+            async with asyncio.timeout(self.settings.model_timeout_seconds):
+                return await self._ask_model(message, open_todos)
+        except TimeoutError:
+            log.warning("model server timed out after %s s", self.settings.model_timeout_seconds)
+            raise ModelServerTimeout(f"the model server did not answer within {self.settings.model_timeout_seconds:g} s") from None
+        finally:
+            self._slots.release()
 
-    def _ask_model(self, message: str, open_todos: int) -> str:
+    async def _ask_model(self, message: str, open_todos: int) -> str:
         url = f"{(self.settings.model_server_url or '').rstrip('/')}/chat/completions"
         body = {
             "model": self.settings.model_name,
@@ -53,9 +84,14 @@ class ChatClient:
             ],
         }
         try:
-            response = self._client.post(url, json=body)
+            response = await self._client.post(url, json=body)
             response.raise_for_status()
             content = response.json()["choices"][0]["message"]["content"]
+        except httpx.ConnectTimeout as error:
+            log.warning("model server unreachable: %s", type(error).__name__, extra={"url": url})
+            raise ModelServerError("the model server could not be reached (ConnectTimeout)") from error
+        except httpx.TimeoutException:
+            raise TimeoutError() from None
         except httpx.HTTPStatusError as error:
             log.warning("model server answered %s", error.response.status_code, extra={"url": url})
             raise ModelServerError(f"the model server answered HTTP {error.response.status_code}") from error

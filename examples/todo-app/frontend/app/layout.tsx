@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import './globals.css';
 
@@ -7,7 +8,10 @@ export const metadata: Metadata = {
   description: 'The reference todo app of cdk8s-fastapi-nextjs',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Standalone: rendered per request, so each page carries the fresh CSP nonce of proxy.standalone.ts (and is never cached
+  // as a whole). The static export is rendered once, its scripts allowed by hash (scripts/csp-meta.mjs).
+  if (process.env.NEXT_OUTPUT !== 'export') await connection();
   return (
     <html lang="en">
       <body>{children}</body>
