@@ -6,6 +6,7 @@ import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { waitFor } from '../wait-for';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.join(REPO_ROOT, 'test', 'control-plane', 'control-plane.sh');
@@ -83,14 +84,8 @@ export class ControlPlane {
   }
 
   /** Polls `probe` every half second until it returns a value other than undefined; bounded by `timeoutMs`. */
-  public async waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+  public waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+    return waitFor(what, probe, timeoutMs);
   }
 
   /** Stops every process; keeps the directory when KEEP_CONTROL_PLANE is set (to read the logs). */

@@ -9,6 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/components.sh"
 # shellcheck source=../lib/go-build.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/go-build.sh"
+# shellcheck source=../lib/pki.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/pki.sh"
 
 CP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CP_NODES=${TODO_CONTROL_PLANE_NODES:-2}
@@ -155,7 +157,6 @@ generate_pki() {
     "$CP_ADDRESS" "$CP_KUBERNETES_SERVICE_IP" >"$pki/apiserver.ext"
   openssl x509 -req -in "$pki/apiserver.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
     -days 2 -extfile "$pki/apiserver.ext" -out "$pki/apiserver.crt" 2>/dev/null
-  printf 'extendedKeyUsage=clientAuth\n' >"$pki/client.ext"
   for name in admin kube-controller-manager kube-scheduler kubelet-client; do
     case "$name" in
       admin) subject="/O=system:masters/CN=test-admin" ;;
@@ -163,9 +164,7 @@ generate_pki() {
       kubelet-client) subject="/O=system:masters/CN=kube-apiserver-kubelet-client" ;;
       *) subject="/CN=system:$name" ;;
     esac
-    openssl req -newkey rsa:2048 -nodes -subj "$subject" -keyout "$pki/$name.key" -out "$pki/$name.csr" 2>/dev/null
-    openssl x509 -req -in "$pki/$name.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
-      -days 2 -extfile "$pki/client.ext" -out "$pki/$name.crt" 2>/dev/null
+    pki_client_certificate "$pki" "$name" "$subject" "$pki"
   done
   openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null
   openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null

@@ -9,6 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/components.sh"
 # shellcheck source=../lib/go-build.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/go-build.sh"
+# shellcheck source=../lib/pki.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/pki.sh"
 
 NODE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly NODE_DIR

@@ -6,6 +6,7 @@
  */
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as path from 'path';
+import { waitFor } from '../wait-for';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const NODE_SCRIPT = path.join(REPO_ROOT, 'test', 'node', 'node.sh');
@@ -91,14 +92,8 @@ export class TestNode {
   }
 
   /** Polls `probe` every half second until it returns a value other than undefined; bounded by `timeoutMs`. */
-  public async waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 120_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+  public waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 120_000): Promise<T> {
+    return waitFor(what, probe, timeoutMs);
   }
 
   /** Deletes a namespace and waits (bounded) until it is gone, so the next scenario starts clean. */

@@ -5,18 +5,14 @@
 # node_pki DIR: client certificates signed by the control plane's CA: the kubelet's (Node authorizer:
 # system:node:<name> in system:nodes) and kube-proxy's (system:kube-proxy, bound to system:node-proxier).
 node_pki() {
-  local dir=$1 ca="$1/control-plane/pki" pki="$1/pki" name subject
-  mkdir -p "$pki"
-  printf 'extendedKeyUsage=clientAuth\n' >"$pki/client.ext"
+  local dir=$1 name subject
   for name in kubelet kube-proxy; do
     case "$name" in
       kubelet) subject="/O=system:nodes/CN=system:node:$NODE_NAME" ;;
       kube-proxy) subject="/CN=system:kube-proxy" ;;
     esac
-    openssl req -newkey rsa:2048 -nodes -subj "$subject" -keyout "$pki/$name.key" -out "$pki/$name.csr" 2>/dev/null
-    openssl x509 -req -in "$pki/$name.csr" -CA "$ca/ca.crt" -CAkey "$ca/ca.key" -CAcreateserial \
-      -days 2 -extfile "$pki/client.ext" -out "$pki/$name.crt" 2>/dev/null
-    node_kubeconfig "$dir" "$name" >"$pki/$name.kubeconfig"
+    pki_client_certificate "$dir/pki" "$name" "$subject" "$dir/control-plane/pki"
+    node_kubeconfig "$dir" "$name" >"$dir/pki/$name.kubeconfig"
   done
 }
 
