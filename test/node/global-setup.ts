@@ -2,7 +2,9 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { createPublicGateway } from './gateway';
 import { hostState } from './host-state';
+import { startPostgres } from './outside';
 import { NODE_DIR_VARIABLE, NODE_SCRIPT, REPO_ROOT, STATIC_FRONTEND_TAG, TestNode } from './node';
 
 /** Runs a step; its output goes to LOG (the tail is shown when it fails). */
@@ -51,7 +53,7 @@ export default function globalSetup(): void {
   }
 }
 
-/** The reference images built into the node the README's way, and the memory sampler. */
+/** The reference images built into the node the README's way, the shared outside world, and the memory sampler. */
 function prepareNode(dir: string, log: string): void {
   sampleMemory(dir);
   const node = new TestNode(dir);
@@ -60,5 +62,7 @@ function prepareNode(dir: string, log: string): void {
     '--frontend-target', 'static', '--tag', STATIC_FRONTEND_TAG], 3_600_000, log);
   run('building the reference images', 'bash', [NODE_SCRIPT, 'exec', dir, '--', 'scripts/build-images.sh', '--env', 'local'], 3_600_000, log);
   process.stderr.write(`test:node: setup log in ${log}\n`);
-  node.execOk(['ctr', 'images', 'ls', '-q']);
+  // The world the scenarios share: the database outside the cluster and the platform's Gateway.
+  startPostgres(node);
+  createPublicGateway(node);
 }

@@ -8,16 +8,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { k8sTools } from '../k8s-tools';
 import { curl, REPO_ROOT, Result, TestNode } from './node';
-import { OutsidePostgres, startPostgres } from './outside';
-import { createPublicGateway, PublicGateway } from './gateway';
+import { postgresDatabase } from './outside';
+import { viaGateway } from './gateway';
 
 const CHART = path.join(REPO_ROOT, 'helm', 'todo');
 const RELEASE = 'todo';
 let node: TestNode;
 let helmBinary: string;
 let tag: string;
-let postgres: OutsidePostgres;
-let gateway: PublicGateway;
 
 function helm(namespace: string, args: readonly string[]): Result {
   return node.exec([helmBinary, ...args, '--namespace', namespace], { timeoutMs: 420_000 });
@@ -60,16 +58,10 @@ beforeAll(() => {
   node = TestNode.current();
   helmBinary = k8sTools().helm;
   tag = fs.readFileSync(path.join(node.dir, 'state', 'image-tag.kind-todo'), 'utf8').trim();
-  postgres = startPostgres(node);
-  gateway = createPublicGateway(node, 'todo.example.com');
 }, 300_000);
 
-afterAll(() => {
-  gateway?.remove();
-  postgres?.stop();
-});
-
-describe('values-local.yaml (kind: SQLite, Ingress on todo.localhost)', () => {
+describe('values-local.yaml (kind: SQLite, Ingress; on helm.localhost beside the README path\'s todo.localhost)', () => {
+  const host = 'helm.localhost';
   const namespace = 'todo-helm-kind';
   afterAll(() => {
     uninstall(namespace);
@@ -80,19 +72,19 @@ describe('values-local.yaml (kind: SQLite, Ingress on todo.localhost)', () => {
 
   test('installs, answers through the Ingress, and keeps a todo across helm uninstall and install', async () => {
     prepareNamespace(namespace, { BETTER_AUTH_SECRET: 'node-test-only' });
-    install(namespace, 'values-local.yaml');
-    await answers('the backend and the frontend through the Ingress', (pathname) => viaIngress('todo.localhost', pathname));
-    expect(viaIngress('todo.localhost', '/').body).toContain('<title>Todo</title>');
+    install(namespace, 'values-local.yaml', `ingress.hostname=${host}`);
+    await answers('the backend and the frontend through the Ingress', (pathname) => viaIngress(host, pathname));
+    expect(viaIngress(host, '/').body).toContain('<title>Todo</title>');
     const title = `helm keeps me ${Date.now()}`;
-    const created = viaIngress('todo.localhost', '/api/todos', ['-H', 'Content-Type: application/json', '-d', JSON.stringify({ title })]);
+    const created = viaIngress(host, '/api/todos', ['-H', 'Content-Type: application/json', '-d', JSON.stringify({ title })]);
     expect(created.status).toBe(201);
     const id = JSON.parse(created.body).id;
 
     helmOk(namespace, ['uninstall', RELEASE, '--wait', '--timeout', '120s']);
     expect(node.getJson(['pvc', '-n', namespace]).items.map((claim: any) => claim.status.phase)).toEqual(['Bound']);
-    install(namespace, 'values-local.yaml');
-    await answers('the backend and the frontend through the Ingress after the new install', (pathname) => viaIngress('todo.localhost', pathname));
-    const read = viaIngress('todo.localhost', `/api/todos/${id}`);
+    install(namespace, 'values-local.yaml', `ingress.hostname=${host}`);
+    await answers('the backend and the frontend through the Ingress after the new install', (pathname) => viaIngress(host, pathname));
+    const read = viaIngress(host, `/api/todos/${id}`);
     expect({ status: read.status, title: read.status === 200 ? JSON.parse(read.body).title : undefined }).toEqual({ status: 200, title });
   });
 
@@ -106,6 +98,7 @@ describe('values-minikube.yaml (PostgreSQL outside the cluster, autoscaled pods,
   afterAll(() => uninstall(namespace));
 
   test('installs with the database in the Secret and answers through the Ingress', async () => {
+    const postgres = postgresDatabase(node, 'helm_minikube');
     prepareNamespace(namespace, { DATABASE_URL: postgres.databaseUrl, BETTER_AUTH_SECRET: 'node-test-only' });
     install(namespace, 'values-minikube.yaml');
     await answers('the backend and the frontend through the Ingress', (pathname) => viaIngress('todo.local', pathname));
@@ -121,18 +114,21 @@ describe('values-minikube.yaml (PostgreSQL outside the cluster, autoscaled pods,
   });
 });
 
-describe('values-production.yaml (HTTPRoute on the shared Gateway, NetworkPolicies, pinned tags)', () => {
+describe('values-production.yaml (HTTPRoute on the shared Gateway, NetworkPolicies, pinned tags; on helm.example.com)', () => {
   const namespace = 'todo-helm-production';
+  const host = 'helm.example.com';
+  const gateway = (pathname: string, args: readonly string[] = []) => viaGateway(node, host, pathname, args);
   afterAll(() => uninstall(namespace));
 
   test('installs with the database in the Secret and answers through the Gateway over TLS', async () => {
+    const postgres = postgresDatabase(node, 'helm_production');
     prepareNamespace(namespace, { DATABASE_URL: postgres.databaseUrl, BETTER_AUTH_SECRET: 'node-test-only', OPENAI_API_KEY: 'node-test-only' });
     // No sign-in proxy stands in front here and the test writes through the Gateway: anonymous writes on purpose
     // (values-production.yaml is read-only until writeAccess says who may write).
-    install(namespace, 'values-production.yaml', 'writeAccess=anonymous');
-    await answers('the backend and the frontend through the Gateway', (pathname) => gateway.curl(pathname));
-    expect(gateway.curl('/').body).toContain('<title>Todo</title>');
-    const created = gateway.curl('/api/todos', ['-H', 'Content-Type: application/json', '-d', JSON.stringify({ title: `helm production ${Date.now()}` })]);
+    install(namespace, 'values-production.yaml', 'writeAccess=anonymous', `ingress.hostname=${host}`);
+    await answers('the backend and the frontend through the Gateway', (pathname) => gateway(pathname));
+    expect(gateway('/').body).toContain('<title>Todo</title>');
+    const created = gateway('/api/todos', ['-H', 'Content-Type: application/json', '-d', JSON.stringify({ title: `helm production ${Date.now()}` })]);
     expect(created.status).toBe(201);
     expect(node.getJson(['networkpolicies', '-n', namespace]).items.length).toBeGreaterThan(0);
   });

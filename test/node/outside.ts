@@ -1,8 +1,8 @@
 /**
  * The world outside the cluster, inside the node's network namespace at its "outside" address
- * (test/node/lib/constants.sh: 203.0.113.10, "outside.node.test" in the cluster DNS): a PostgreSQL server
- * (Debian's) for the environments with an external database, and plain TCP servers for egress and probe
- * tests. Each is stopped by the function its starter returns; `node.sh stop` ends whatever is left.
+ * (test/node/lib/constants.sh: 203.0.113.10, "outside.node.test" in the cluster DNS): one PostgreSQL server
+ * (Debian's) for the run, with a database per scenario, and plain TCP servers for egress and probe tests, each
+ * stopped by the function its starter returns. `node.sh stop` ends whatever is left.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,12 +12,11 @@ import { TestNode } from './node';
 export const OUTSIDE_IP = '203.0.113.10';
 export const OUTSIDE_NAME = 'outside.node.test';
 
-/** A PostgreSQL server on OUTSIDE_IP:5432 with database and user "todo"; DATABASE_URL by name. */
-export interface OutsidePostgres {
+/** One database of the run's PostgreSQL server, with a role of its own: DATABASE_URL by name. */
+export interface OutsideDatabase {
   readonly databaseUrl: string;
-  /** psql inside the node, as the todo user. */
+  /** psql inside the node, as the database's role. */
   psql(sql: string): string;
-  stop(): void;
 }
 
 function postgresBin(): string {
@@ -27,29 +26,40 @@ function postgresBin(): string {
   return path.join(root, versions.sort((a, b) => Number(a) - Number(b)).pop()!, 'bin');
 }
 
-export function startPostgres(node: TestNode): OutsidePostgres {
+/** Where the run's PostgreSQL keeps its data (and its socket): inside the node's directory, gone with it. */
+const postgresData = (node: TestNode) => path.join(node.dir, 'outside', 'postgres');
+
+function asPostgres(node: TestNode, command: readonly string[]): string {
+  return node.execOk(['runuser', '-u', 'postgres', '--', ...command], { timeoutMs: 60_000 });
+}
+
+/**
+ * The run's PostgreSQL server on OUTSIDE_IP:5432 (global-setup.ts starts it; `node.sh stop` ends it with the
+ * node): the database outside the cluster of the environments that keep their data in one.
+ */
+export function startPostgres(node: TestNode): void {
   const bin = postgresBin();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'todo-node-postgres-'));
-  fs.chmodSync(dir, 0o755);
-  const data = path.join(dir, 'data');
-  const password = `pw-${process.pid}-${Date.now()}`;
-  const asPostgres = (command: readonly string[]) => node.execOk(['runuser', '-u', 'postgres', '--', ...command], { timeoutMs: 60_000 });
+  const data = postgresData(node);
+  // The postgres user needs to reach its data directory inside the node's.
+  for (let dir = path.dirname(data); dir !== path.dirname(dir) && dir.startsWith(node.dir); dir = path.dirname(dir)) fs.mkdirSync(dir, { recursive: true });
+  fs.chmodSync(node.dir, 0o755);
+  fs.chmodSync(path.dirname(data), 0o755);
   node.execOk(['install', '-d', '-o', 'postgres', '-g', 'postgres', '-m', '0700', data]);
-  asPostgres([path.join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8']);
+  asPostgres(node, [path.join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8']);
   fs.appendFileSync(path.join(data, 'pg_hba.conf'), 'host all all 0.0.0.0/0 scram-sha-256\n');
-  asPostgres([path.join(bin, 'pg_ctl'), '-D', data, '-l', path.join(data, 'server.log'), '-w', '-t', '30',
+  asPostgres(node, [path.join(bin, 'pg_ctl'), '-D', data, '-l', path.join(data, 'server.log'), '-w', '-t', '30',
     '-o', `-c listen_addresses=${OUTSIDE_IP} -c unix_socket_directories=${data} -c fsync=off`, 'start']);
-  const superuser = (sql: string) => asPostgres([path.join(bin, 'psql'), '-h', data, '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qAtc', sql]);
-  superuser(`CREATE ROLE todo LOGIN PASSWORD '${password}'`);
-  superuser('CREATE DATABASE todo OWNER todo');
-  const databaseUrl = `postgresql://todo:${password}@${OUTSIDE_NAME}:5432/todo`;
+}
+
+/** A database and a role named NAME on the run's PostgreSQL, for one scenario. */
+export function postgresDatabase(node: TestNode, name: string): OutsideDatabase {
+  const password = `pw-${name}-${process.pid}-${Date.now()}`;
+  const superuser = (sql: string) => asPostgres(node, [path.join(postgresBin(), 'psql'), '-h', postgresData(node), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qAtc', sql]);
+  superuser(`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`);
+  superuser(`CREATE DATABASE ${name} OWNER ${name}`);
   return {
-    databaseUrl,
-    psql: (sql) => node.execOk(['psql', `postgresql://todo:${password}@${OUTSIDE_IP}:5432/todo`, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql]),
-    stop: () => {
-      node.exec(['runuser', '-u', 'postgres', '--', path.join(bin, 'pg_ctl'), '-D', data, '-m', 'fast', '-w', '-t', '20', 'stop'], { timeoutMs: 60_000 });
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
+    databaseUrl: `postgresql://${name}:${password}@${OUTSIDE_NAME}:5432/${name}`,
+    psql: (sql) => node.execOk(['psql', `postgresql://${name}:${password}@${OUTSIDE_IP}:5432/${name}`, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql]),
   };
 }
 

@@ -1,13 +1,19 @@
 /**
  * Probes under stress, with the kubelet's real timing: the kind environment in real AI mode whose model
  * server (outside the cluster) accepts connections and never answers, while chats pile up through the
- * Ingress. The backend must stay Ready and never be restarted by its liveness probe.
+ * Ingress. The backend must stay Ready and never be restarted by its liveness probe. The environment runs as
+ * a release of its own (namespace node-probes, host probes.localhost), beside the README path's.
  */
 import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { ENVIRONMENTS, environmentValues, TodoChart } from '../../app';
 import { NODE_SCRIPT, TestNode } from './node';
 import { OUTSIDE_NAME, OutsideServer, startTcpServer } from './outside';
 
-const NAMESPACE = 'todo-local';
+const NAMESPACE = 'node-probes';
+const HOST = 'probes.localhost';
 const BACKEND = 'app.kubernetes.io/name=todo-backend';
 const MODEL_PORT = 9999;
 /** As many hanging chats as the issue measured to take a blocking backend down, and some. */
@@ -19,17 +25,21 @@ let chats: ChildProcess | undefined;
 beforeAll(() => {
   node = TestNode.current();
   model = startTcpServer(node, MODEL_PORT, 'hang');
-  const deployed = node.exec(['scripts/deploy.sh', '--env', 'local'], {
-    env: { TODO_AI_MODE: 'real', MODEL_SERVER_URL: `http://${OUTSIDE_NAME}:${MODEL_PORT}/v1` },
-    timeoutMs: 420_000,
-  });
-  if (deployed.status !== 0) throw new Error(`deploy.sh failed:\n${deployed.stdout}${deployed.stderr}`);
+  const tag = fs.readFileSync(path.join(node.dir, 'state', 'image-tag.kind-todo'), 'utf8').trim();
+  const values = environmentValues(ENVIRONMENTS.local, { imageTag: tag, host: HOST, aiMode: 'real', modelServerUrl: `http://${OUTSIDE_NAME}:${MODEL_PORT}/v1` });
+  const app = new App();
+  new TodoChart(app, 'probes', { values, release: { name: NAMESPACE, namespace: NAMESPACE } });
+  node.kubectlOk(['apply', '-f', '-'], { input: app.synthYaml() });
+  for (const workload of ['todo-backend', 'todo-frontend']) {
+    node.kubectlOk(['rollout', 'status', '-n', NAMESPACE, `deployment/${workload}`, '--timeout=240s'], { timeoutMs: 260_000 });
+  }
 }, 600_000);
 
 afterAll(() => {
   chats?.kill('SIGKILL');
   model?.stop();
-  node?.exec(['scripts/cleanup.sh', '--env', 'local', '--yes', '--purge-data'], { timeoutMs: 300_000 });
+  node?.deleteNamespace(NAMESPACE);
+  node?.kubectl(['delete', 'pv,storageclass', '-l', `app.kubernetes.io/instance=${NAMESPACE}`, '--ignore-not-found']);
 });
 
 function backendStatus(): { ready: boolean; restarts: number } {
@@ -39,7 +49,7 @@ function backendStatus(): { ready: boolean; restarts: number } {
 }
 
 function healthThroughIngress(): string {
-  return node.exec(['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5', '-H', 'Host: todo.localhost', 'http://127.0.0.1/health']).stdout;
+  return node.exec(['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5', '-H', `Host: ${HOST}`, 'http://127.0.0.1/health']).stdout;
 }
 
 test(`the backend stays Ready, unrestarted, and answers /health while ${HANGING_CHATS} chats wait on a model server that never answers`, async () => {
@@ -49,7 +59,7 @@ test(`the backend stays Ready, unrestarted, and answers /health while ${HANGING_
   expect(before).toEqual({ ready: true, restarts: 0 });
   const since = new Date(Math.floor(Date.now() / 1000) * 1000);
   // The chats, all at once through the Ingress, inside the node; each gives up after 90 s.
-  const script = `for i in $(seq ${HANGING_CHATS}); do curl -s -o /dev/null --max-time 90 -H 'Host: todo.localhost' -H 'Content-Type: application/json' `
+  const script = `for i in $(seq ${HANGING_CHATS}); do curl -s -o /dev/null --max-time 90 -H 'Host: ${HOST}' -H 'Content-Type: application/json' `
     + `-d '{"message":"are you there?"}' http://127.0.0.1/api/chat & done; wait`;
   chats = spawn('bash', [NODE_SCRIPT, 'exec', node.dir, '--', 'bash', '-c', script], { stdio: 'ignore' });
   await node.waitFor('chats waiting on the model server', () => (model.accepted() > 0 ? true : undefined), 30_000);

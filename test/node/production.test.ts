@@ -1,7 +1,7 @@
 /**
  * The production environment on a real node: `npx cdk8s synth` (TODO_ENV=production) and `kubectl apply -f`
  * of its file, with the app Secret pointing at a PostgreSQL outside the cluster (Debian's, at the node's
- * "outside" address), the HTTPRoute attached to a Gateway "public" in gateway-system served by Traefik over
+ * "outside" address), the HTTPRoute attached to the shared Gateway "public" in gateway-system served by Traefik over
  * TLS, the autoscalers' minimum of pods, disruption budgets, and the default-deny NetworkPolicies enforced by
  * kube-router: the allowed paths work, the others are refused.
  */
@@ -9,18 +9,17 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createPublicGateway, PublicGateway } from './gateway';
-import { OUTSIDE_IP, OUTSIDE_NAME, OutsidePostgres, OutsideServer, startPostgres, startTcpServer } from './outside';
+import { viaGateway } from './gateway';
+import { OUTSIDE_IP, OUTSIDE_NAME, OutsideDatabase, OutsideServer, postgresDatabase, startTcpServer } from './outside';
 import { REPO_ROOT, TestNode } from './node';
 
 const NAMESPACE = 'todo-production';
 const HOST = 'todo.example.com';
 const INTRUDER = 'node-test-intruder';
 let node: TestNode;
-let postgres: OutsidePostgres;
+let postgres: OutsideDatabase;
 let work: string;
 let outsideHttp: OutsideServer;
-let gateway: PublicGateway;
 
 /** Connects from inside a pod to HOST:PORT; true when the TCP handshake completes within 3 s. */
 function connects(namespace: string, pod: string, host: string, port: number): boolean {
@@ -37,17 +36,15 @@ function podOf(namespace: string, selector: string): string {
 }
 
 function gatewayCurl(pathname: string, args: readonly string[] = []): { status: number; body: string } {
-  return gateway.curl(pathname, args);
+  return viaGateway(node, HOST, pathname, args);
 }
 
 beforeAll(async () => {
   node = TestNode.current();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'todo-production-'));
-  postgres = startPostgres(node);
+  postgres = postgresDatabase(node, 'production');
   outsideHttp = startTcpServer(node, 8080, 'answer');
 
-  // The platform's part: the shared Gateway with a certificate for the host, as production expects it.
-  gateway = createPublicGateway(node, HOST);
 
   // The README's production path: the Secret first, then synth and apply.
   node.kubectlOk(['create', 'namespace', NAMESPACE]);
@@ -76,9 +73,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   for (const namespace of [NAMESPACE, INTRUDER]) node?.deleteNamespace(namespace);
-  gateway?.remove();
   outsideHttp?.stop();
-  postgres?.stop();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
