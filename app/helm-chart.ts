@@ -5,7 +5,8 @@
  * The other templates are written by hand, and test/cluster/helm-differential.test.ts proves they render what
  * TodoChart builds for the same values.
  */
-import { version as packageVersion } from '../package.json';
+import { SECRET_LIKE_KEY } from '../lib/secret-detection';
+import * as packageManifest from '../package.json';
 import { ENVIRONMENTS } from './environments';
 import { defaultValues, isPlainObject, SchemaNode, valueLeaves } from './values';
 import { PART_OF, TODO_VALUES_SCHEMA } from './values-schema';
@@ -29,14 +30,37 @@ export function todoHelmChartFiles(): Record<string, string> {
   return files;
 }
 
-function chartYaml(): string {
+/** A person in package.json: npm's `"Name <email> (url)"` or `{ name, email, url }`. */
+export type PackagePerson = string | { readonly name: string; readonly email?: string; readonly url?: string };
+
+/** The fields of package.json that Chart.yaml is written from. */
+export interface PackageMetadata {
+  readonly version: string;
+  readonly homepage?: string;
+  readonly repository?: string | { readonly type?: string; readonly url: string; readonly directory?: string };
+  readonly author?: PackagePerson;
+  readonly maintainers?: readonly PackagePerson[];
+}
+
+/**
+ * Chart.yaml, from package.json (one source of truth): `version` and `appVersion`, and `home`, `sources` and
+ * `maintainers` from `homepage`, `repository` and `maintainers` (else `author`) when package.json has them; none is
+ * invented when it has not.
+ */
+export function chartYaml(manifest: PackageMetadata = packageManifest as PackageMetadata): string {
+  const sourceUrl = manifest.repository === undefined ? undefined : repositoryUrl(manifest.repository);
+  const maintainers = (manifest.maintainers ?? (manifest.author === undefined ? [] : [manifest.author])).map(person);
   return [
     'apiVersion: v2',
     `name: ${PART_OF}`,
     'description: The todo app, a FastAPI backend and a Next.js frontend with SQLite or an external database, routed by an Ingress, Istio or the Gateway API',
     'type: application',
-    `version: ${JSON.stringify(packageVersion)}`,
-    `appVersion: ${JSON.stringify(packageVersion)}`,
+    `version: ${JSON.stringify(manifest.version)}`,
+    `appVersion: ${JSON.stringify(manifest.version)}`,
+    ...(manifest.homepage ? [`home: ${JSON.stringify(manifest.homepage)}`] : []),
+    ...(sourceUrl ? ['sources:', `  - ${JSON.stringify(sourceUrl)}`] : []),
+    ...(maintainers.length > 0 ? ['maintainers:', ...maintainers.flatMap((maintainer) =>
+      Object.entries(maintainer).filter(([, value]) => value).map(([key, value], index) => `${index === 0 ? '  - ' : '    '}${key}: ${JSON.stringify(value)}`))] : []),
     // policy/v1 PodDisruptionBudgets, autoscaling/v2 and the Pod Security labels the NOTES suggest need 1.25.
     'kubeVersion: ">=1.25.0-0"',
     'keywords:', '  - cdk8s', '  - fastapi', '  - nextjs', '  - todo',
@@ -45,6 +69,21 @@ function chartYaml(): string {
     '  category: ApplicationServer',
     '',
   ].join('\n');
+}
+
+/** A browsable URL of package.json's `repository`: `git+https://host/owner/repo.git`, `github:owner/repo` and `owner/repo` alike. */
+function repositoryUrl(repository: NonNullable<PackageMetadata['repository']>): string {
+  const url = typeof repository === 'string' ? repository : repository.url;
+  const shorthand = /^(?:(github|gitlab|bitbucket):)?([\w.-]+\/[\w.-]+)$/.exec(url);
+  if (shorthand) return `https://${{ github: 'github.com', gitlab: 'gitlab.com', bitbucket: 'bitbucket.org' }[shorthand[1] ?? 'github']}/${shorthand[2]}`;
+  return url.replace(/^git\+/, '').replace(/^git:\/\//, 'https://').replace(/\.git$/, '');
+}
+
+/** A Chart.yaml maintainer from a package.json person. */
+function person(value: PackagePerson): { name: string; email?: string; url?: string } {
+  if (typeof value !== 'string') return { name: value.name, email: value.email, url: value.url };
+  const [, name, email, url] = /^([^<(]*?)\s*(?:<([^>]*)>)?\s*(?:\(([^)]*)\))?$/.exec(value.trim()) ?? [undefined, value.trim()];
+  return { name: name ?? value.trim(), email, url };
 }
 
 /** values.yaml lines: each value under a comment with its description; maps and lists in JSON flow style. */
@@ -101,8 +140,17 @@ function grammarTemplate(): string {
     if (items?.pattern) {
       lines.push(`{{- range $index, $item := ${expression} }}`, `  ${call(`(printf "${leaf.path}[%d]" $index)`, '$item', items)}`, '{{- end }}');
     }
+    // A list of objects (extraEnvVars): each patterned field of each item.
+    const fields = Object.entries(items?.properties ?? {}).filter(([, field]) => field.pattern);
+    if (fields.length > 0) {
+      lines.push(`{{- range $index, $item := ${expression} }}`);
+      for (const [key, field] of fields) lines.push(`  ${call(`(printf "${leaf.path}[%d].${key}" $index)`, `$item.${key}`, field)}`);
+      lines.push('{{- end }}');
+    }
   }
   lines.push('{{- end -}}', '');
+  // The constructs' test for a variable name that looks like a secret (lib/secret-detection.ts), in Go's syntax.
+  lines.push('{{- define "todo.secretLikeName" -}}', `(?i)${SECRET_LIKE_KEY.source}`, '{{- end -}}', '');
   return lines.join('\n');
 }
 

@@ -8,7 +8,7 @@ import {
 import { k8s } from '../lib/k8s';
 import { ValidationOptions } from '../lib/validation';
 import { CHART_LABEL, TodoNames, todoNames, TodoRelease } from './names';
-import { checkAppValues } from './value-checks';
+import { checkAppValues, extraEnvClash } from './value-checks';
 import { valuesProblems } from './values';
 import { APP_SECRET_NAME, PART_OF, TodoValues, WorkloadValues } from './values-schema';
 
@@ -73,6 +73,9 @@ export class TodoChart extends Chart {
       secretKeys: { BETTER_AUTH_SECRET: { secretName, key: 'BETTER_AUTH_SECRET', optional: values.secretOptional } },
     });
     this.persistence?.attachTo(this.backend);
+    // After the variables the chart sets (DATABASE_URL comes with the persistence), which they may refer to.
+    this.addExtraEnvVars(values, 'backend', this.backend);
+    this.addExtraEnvVars(values, 'frontend', this.frontend);
     if (values.routing.kind !== 'none') this.routes = this.createRoutes(values, common);
     if (values.networkPolicy.enabled) {
       this.networkPolicies = new AppNetworkPolicies(this, 'network-policies', {
@@ -92,6 +95,14 @@ export class TodoChart extends Chart {
       allowLatestImages: !this.values.pinnedImages,
       externalNamespaces: this.routes?.mode.sourceNamespace ? [this.routes.mode.sourceNamespace] : [],
     };
+  }
+
+  /** A workload's extraEnvVars, refused in the values' words where the chart sets the same name. */
+  private addExtraEnvVars(values: TodoValues, name: 'backend' | 'frontend', workload: FastApiBackend | NextFrontend): void {
+    const chartNames = workload.environmentVariableNames;
+    const problems = values[name].extraEnvVars.map((envVar, index) => extraEnvClash(name, index, envVar.name, chartNames)).filter((problem) => problem !== undefined);
+    if (problems.length > 0) throw new Error(problems.map((problem) => `TodoChart '${this.node.path}': ${problem}`).join('\n'));
+    for (const envVar of values[name].extraEnvVars) workload.addEnvVar(envVar as k8s.EnvVar);
   }
 
   private createPersistence(values: TodoValues, common: { partOf: string; instance: string }): SqlitePersistence {
@@ -181,6 +192,12 @@ function workloadProps(values: TodoValues, workload: WorkloadValues, name: strin
     createServiceAccount: workload.serviceAccount.create,
     serviceAccountName: workload.serviceAccount.name || undefined,
     automountServiceAccountToken: workload.serviceAccount.automountServiceAccountToken,
+    serviceAccountAnnotations: notEmpty(workload.serviceAccount.annotations),
+    // Before the chart's own ConfigMap and Secret, which win over a key of the same name.
+    envFrom: notEmpty([
+      ...(workload.extraEnvVarsCM ? [{ configMapRef: { name: workload.extraEnvVarsCM } }] : []),
+      ...(workload.extraEnvVarsSecret ? [{ secretRef: { name: workload.extraEnvVarsSecret } }] : []),
+    ]),
     podAnnotations: notEmpty(workload.podAnnotations),
     podLabels: notEmpty(workload.podLabels),
     nodeSelector: notEmpty(workload.nodeSelector),

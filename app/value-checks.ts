@@ -4,6 +4,7 @@
  * namespace's LimitRange). The chart's templates/validate.yaml fails with the same messages.
  */
 import { parseQuantity } from '../lib/checks';
+import { SECRET_LIKE_KEY } from '../lib/secret-detection';
 import { RELEASE_TAG, TodoValues } from './values-schema';
 
 /** Throws one error listing every problem, each `<subject>: <value> <problem>; got <value>. <fix>`. */
@@ -22,6 +23,7 @@ export function appValueProblems(values: TodoValues): string[] {
         + `Set it to a release tag such as ${RELEASE_TAG}, or pin a digest.`);
     }
   }
+  for (const name of ['backend', 'frontend'] as const) problems.push(...extraEnvProblems(values, name));
   const { config } = values.backend;
   if (config.MODE === 'real' && config.MODEL_SERVER_URL === '') {
     problems.push('backend.config.MODEL_SERVER_URL is required with backend.config.MODE real (the backend calls it); got "". '
@@ -44,4 +46,39 @@ export function appValueProblems(values: TodoValues): string[] {
     }
   }
   return problems;
+}
+
+/** A workload's extraEnvVars and serviceAccount.annotations (the names the chart sets itself are TodoChart's check: the constructs know them). */
+function extraEnvProblems(values: TodoValues, name: 'backend' | 'frontend'): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  values[name].extraEnvVars.forEach((envVar, index) => {
+    const at = `${name}.extraEnvVars[${index}]`;
+    if (seen.has(envVar.name)) {
+      problems.push(`${at}.name is listed twice (Kubernetes would keep one value and silently drop the other); got ${JSON.stringify(envVar.name)}. List each variable once.`);
+    }
+    seen.add(envVar.name);
+    if (envVar.value !== undefined && envVar.valueFrom !== undefined) {
+      problems.push(`${at} sets both value and valueFrom (Kubernetes refuses that); got ${JSON.stringify(envVar.name)}. Keep one of them.`);
+    } else if (envVar.value !== undefined && SECRET_LIKE_KEY.test(envVar.name)) {
+      problems.push(`${at}.value looks like a secret (${envVar.name}) and would be written in plain text to the Deployment; got <redacted>. `
+        + `Read it from a Secret: valueFrom.secretKeyRef, or ${name}.extraEnvVarsSecret.`);
+    }
+  });
+  const annotations = Object.keys(values[name].serviceAccount.annotations).sort();
+  if (annotations.length > 0 && !values[name].serviceAccount.create) {
+    problems.push(`${name}.serviceAccount.annotations need ${name}.serviceAccount.create (the chart annotates only a ServiceAccount it creates); got ${JSON.stringify(annotations)}. `
+      + `Set ${name}.serviceAccount.create=true, or annotate your own ServiceAccount and name it in ${name}.serviceAccount.name.`);
+  }
+  return problems;
+}
+
+/**
+ * The problem with an extra variable whose name the chart sets itself (`chartNames`: what the workload's constructs
+ * set, sorted), or undefined.
+ */
+export function extraEnvClash(name: 'backend' | 'frontend', index: number, envName: string, chartNames: readonly string[]): string | undefined {
+  if (!chartNames.includes(envName)) return undefined;
+  return `${name}.extraEnvVars[${index}].name must not be a variable the chart sets itself (Kubernetes would keep one value and silently drop the other); got ${JSON.stringify(envName)}. `
+    + `Use another name: the chart sets ${chartNames.join(', ')}, each from a value of its own.`;
 }

@@ -23,6 +23,7 @@ const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 const HOST = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 const QUANTITY = '^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$';
+const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
 const MEMORY = '^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$';
 
 /**
@@ -121,8 +122,17 @@ function workload(name: 'backend' | 'frontend', defaults: { cpu: [string, string
       create: flag(false, `Create a ServiceAccount for the ${name} (named serviceAccount.name, else like the ${name}), so RBAC or workload identity can be bound to it alone`),
       name: dnsSubdomain('', `The ServiceAccount the ${name} pods run as ("" the namespace's default, or the created one)`, true),
       automountServiceAccountToken: flag(false, 'Mount the API token into the pods (only apps that call the Kubernetes API need it)'),
+      annotations: stringMap('Annotations of the created ServiceAccount, e.g. eks.amazonaws.com/role-arn for workload identity; refused without create (the chart annotates no ServiceAccount it does not create)'),
     }),
     podAnnotations: stringMap(`Extra annotations on the ${name} pods`),
+    extraEnvVars: list(object({
+      name: text('', 'The variable\'s name', { pattern: ENV_NAME, grammar: 'an environment variable name (letters, digits and "_", not starting with a digit)', example: 'FEATURE_FLAGS' }),
+      value: Type.Optional(Type.String({ description: 'A plain value (no credentials: read those from a Secret with valueFrom.secretKeyRef)' })),
+      valueFrom: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'A field, a resource, a ConfigMap key or a Secret key' })),
+    }), `More environment variables of the ${name} container, as Kubernetes EnvVar objects, after the chart's own (so they may use $(NAME) of those). `
+      + 'A name the chart sets itself, a name listed twice, or a plain value under a name that looks like a secret is refused'),
+    extraEnvVarsCM: dnsSubdomain('', `An existing ConfigMap whose keys all become environment variables of the ${name} (envFrom; the chart's own settings win over a key of the same name)`, true),
+    extraEnvVarsSecret: dnsSubdomain('', `An existing Secret whose keys all become environment variables of the ${name} (envFrom; the chart's own settings win over a key of the same name)`, true),
     podLabels: stringMap(`Extra labels on the ${name} pods (never in the selector; not the app.kubernetes.io/* labels the chart sets)`),
     nodeSelector: stringMap(`Node labels the ${name} pods are scheduled on`),
     tolerations: list(Type.Record(Type.String(), Type.Unknown()), `Tolerations of the ${name} pods`),

@@ -20,6 +20,8 @@ export class ContainerEnvironment {
   private readonly config: Record<string, string> = {};
   private readonly sources = new Map<string, EnvSource>();
   private readonly variables: k8s.EnvVar[] = [];
+  /** EnvVar objects given as they are (the `env` prop, addEnvVar): after the construct's own, so they may refer to those with `$(NAME)`. */
+  private readonly extraVariables: k8s.EnvVar[] = [];
 
   constructor(private readonly check: PropChecker, private readonly plainKeys: ReadonlySet<string>) {}
 
@@ -51,6 +53,25 @@ export class ContainerEnvironment {
     this.variables.push({ name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key, optional: ref.optional } } });
   }
 
+  /** A Kubernetes EnvVar object as given (a `value`, or `valueFrom` a field, a resource, a ConfigMap or a Secret key). */
+  public addEnvVar(envVar: k8s.EnvVar, source: string): void {
+    if (envVar === null || typeof envVar !== 'object' || Array.isArray(envVar)) {
+      this.check.fail(source, 'must be an EnvVar object ({ name, value } or { name, valueFrom })', envVar, 'Pass e.g. { name: "FEATURE_FLAGS", value: "beta" }.');
+    }
+    checkEnvName(this.check, `${source}.name`, envVar.name);
+    if (envVar.value !== undefined && envVar.valueFrom !== undefined) {
+      this.check.fail(source, 'sets both value and valueFrom (Kubernetes refuses that)', envVar.name, 'Keep one of them.');
+    }
+    if (envVar.value !== undefined) rejectSecretLookingValue(this.check, `${source}.value`, envVar.name, envVar.value, this.plainKeys);
+    this.claim(envVar.name, source);
+    this.extraVariables.push(envVar);
+  }
+
+  /** Every variable name the container gets from the construct: ConfigMap keys, env entries and the known keys of secretEnv. */
+  public get names(): string[] {
+    return [...this.sources.keys()];
+  }
+
   /** Reserves a name that comes from elsewhere (a known key of the secretEnv Secret). */
   public claim(name: string, source: string, replaceable = false): void {
     const existing = this.sources.get(name);
@@ -66,8 +87,8 @@ export class ContainerEnvironment {
     return Object.fromEntries(Object.entries(this.config).sort(([a], [b]) => a.localeCompare(b)));
   }
 
-  /** The `env` entries of every container (the live list: later additions appear). */
+  /** The `env` entries of every container: the construct's own, then the ones given as EnvVar objects (read at synth, so later additions appear). */
   public get env(): k8s.EnvVar[] {
-    return this.variables;
+    return [...this.variables, ...this.extraVariables];
   }
 }

@@ -2,7 +2,7 @@ import { PropChecker } from './checks';
 import { secretValueKind } from './secret-values';
 
 // Keys and values that would put a credential in plain text into the ConfigMap or the pod spec.
-const SECRET_LIKE_KEY = /(SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIAL)/i;
+export const SECRET_LIKE_KEY = /(SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIAL)/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 

@@ -60,6 +60,23 @@ export interface WebWorkloadProps extends LabelProps {
    */
   readonly secretEnv?: SecretEnvOptions;
   /**
+   * More environment variables of the main container (and of the init containers that share its environment), as
+   * Kubernetes EnvVar objects passed through: a `value`, or `valueFrom` a field, a resource, a ConfigMap key or a
+   * Secret key. Written after the construct's own variables, so a value may refer to them with `$(NAME)`. A name
+   * another source sets (config, secretKeys, addEnv, persistence, a known secretEnv key) is refused, and a plain
+   * `value` is checked like `config` (no credentials: read those from a Secret with `valueFrom.secretKeyRef`).
+   * @default - the construct's variables only
+   */
+  readonly env?: k8s.EnvVar[];
+  /**
+   * More sources loaded whole as environment variables: existing ConfigMaps (`configMapRef`) or Secrets
+   * (`secretRef`). They come before the construct's ConfigMap and `secretEnv`, and Kubernetes takes a name from the
+   * last source that has it (and `env` over every source), so the construct's own settings always win over a key
+   * of the same name here. Their keys are not known at synth time, so such a clash cannot be refused: keep them apart.
+   * @default - the construct's ConfigMap and secretEnv only
+   */
+  readonly envFrom?: k8s.EnvFromSource[];
+  /**
    * Environment variables read from Secret keys, by variable name.
    * @default - none
    */
@@ -176,6 +193,13 @@ export interface WebWorkloadProps extends LabelProps {
    * @default false
    */
   readonly createServiceAccount?: boolean;
+  /**
+   * Annotations of the created ServiceAccount, e.g. for workload identity (`eks.amazonaws.com/role-arn`,
+   * `iam.gke.io/gcp-service-account`). Only with `createServiceAccount`: the construct annotates no ServiceAccount
+   * it does not create, so they are refused without it.
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: Record<string, string>;
   /**
    * Mount the ServiceAccount's API token into the pods; only apps that call the Kubernetes API need it.
    * @default false

@@ -13,7 +13,9 @@ import { resolveLabelValues, selectorLabels, standardLabels } from './labels';
 import { RunAsOptions, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { IRouteTarget } from './route-target';
 import { WebWorkloadProps, WorkloadDefaults } from './web-workload-props';
-import { checkNodePort, checkPodLabels, checkPodProps, checkScheduling, checkServiceProps, checkVolumes, resolveReplicas, resolveRunAs } from './workload-checks';
+import {
+  checkEnvFromAndServiceAccount, checkNodePort, checkPodLabels, checkPodProps, checkScheduling, checkServiceProps, checkVolumes, resolveReplicas, resolveRunAs,
+} from './workload-checks';
 import {
   AutoscalingOptions, DisruptionBudgetOptions, ImagePullPolicy, InitContainerOptions, Protocol, SecretKeyReference, ServiceType,
 } from './workload-options';
@@ -97,6 +99,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     checkPodProps(this.check, props, defaults);
     checkScheduling(this.check, props);
     checkVolumes(this.check, props);
+    checkEnvFromAndServiceAccount(this.check, props);
     this.loadBalancerSourceRanges = props.loadBalancerSourceRanges;
     this.metricsPort = props.prometheus ? props.prometheus.port ?? this.containerPort : undefined;
 
@@ -116,6 +119,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     for (const [key, value] of Object.entries(props.config ?? {})) this.environment.setConfig(key, value, `config["${key}"]`, false);
     for (const key of props.secretEnv?.keys ?? []) this.environment.claim(key, `secretEnv "${props.secretEnv!.name}" (key ${key})`);
     for (const [name, ref] of Object.entries(props.secretKeys ?? {})) this.addSecretKeyEnv(name, ref);
+    (props.env ?? []).forEach((envVar, index) => this.environment.addEnvVar(envVar, `env[${index}]`));
     for (const path of [...defaults.writablePaths, ...(props.writablePaths ?? [])]) this.addWritablePath(path);
     for (const volume of props.volumes ?? []) this.addVolume(volume);
     this.addVolumeMounts(...(props.volumeMounts ?? []));
@@ -187,6 +191,19 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
    */
   public _addEnv(name: string, value: string, source: string): void {
     this.environment.addEnv(name, value, source);
+  }
+
+  /**
+   * Adds a Kubernetes EnvVar object (a `value`, or `valueFrom` a field, a resource, a ConfigMap or a Secret key) to the
+   * main container (and init containers), after the construct's own variables. A name set twice is refused.
+   */
+  public addEnvVar(envVar: k8s.EnvVar): void {
+    this.environment.addEnvVar(envVar, `addEnvVar("${envVar?.name}")`);
+  }
+
+  /** Every environment variable name the workload sets: its ConfigMap's keys, its env entries and the known keys of secretEnv. */
+  public get environmentVariableNames(): string[] {
+    return [...this.environment.names].sort();
   }
 
   /** Reads an environment variable from a key of an existing Secret. */
@@ -278,7 +295,8 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
   }
 
   private renderEnvFrom(): k8s.EnvFromSource[] {
-    const envFrom: k8s.EnvFromSource[] = [{ configMapRef: { name: `${this.name}-config` } }];
+    // The given sources first: Kubernetes takes a name from the last source that has it, so the construct's settings win.
+    const envFrom: k8s.EnvFromSource[] = [...(this.props.envFrom ?? []), { configMapRef: { name: `${this.name}-config` } }];
     if (this.props.secretEnv) {
       envFrom.push({ secretRef: { name: this.props.secretEnv.name, optional: this.props.secretEnv.optional } });
     }
@@ -361,7 +379,7 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
 
   private createServiceAccount(): k8s.KubeServiceAccount {
     return finalJsonPatches(new k8s.KubeServiceAccount(this, 'service-account', {
-      metadata: this.metadataFor(this.props.serviceAccountName ?? this.name),
+      metadata: { ...this.metadataFor(this.props.serviceAccountName ?? this.name), annotations: this.props.serviceAccountAnnotations },
       automountServiceAccountToken: false,
     }));
   }

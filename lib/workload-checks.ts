@@ -208,3 +208,21 @@ export function checkPodLabels(check: PropChecker, podLabels: Record<string, str
     if (key in constructLabels) check.fail('podLabels', 'sets a label the construct writes itself', key, 'Remove it; the pods carry the construct\'s value.');
   }
 }
+
+/** Extra envFrom sources name one ConfigMap or one Secret each; ServiceAccount annotations need the ServiceAccount to be created. */
+export function checkEnvFromAndServiceAccount(check: PropChecker, props: WebWorkloadProps): void {
+  check.array('env', props.env);
+  check.array('envFrom', props.envFrom);
+  (props.envFrom ?? []).forEach((source, index) => {
+    const refs = source === null || typeof source !== 'object' ? [] : (['configMapRef', 'secretRef'] as const).filter((key) => source[key] !== undefined);
+    if (refs.length !== 1 || Object.keys(source).some((key) => !['configMapRef', 'secretRef', 'prefix'].includes(key))) {
+      check.fail(`envFrom[${index}]`, 'must name one ConfigMap (configMapRef) or one Secret (secretRef)', source, 'Pass e.g. { secretRef: { name: "extra-env" } }.');
+    }
+    check.dnsSubdomain(`envFrom[${index}].${refs[0]}.name`, source[refs[0]]!.name);
+  });
+  check.record('serviceAccountAnnotations', props.serviceAccountAnnotations);
+  if (props.serviceAccountAnnotations && Object.keys(props.serviceAccountAnnotations).length > 0 && !props.createServiceAccount) {
+    check.fail('serviceAccountAnnotations', 'need createServiceAccount (the construct annotates only a ServiceAccount it creates)', Object.keys(props.serviceAccountAnnotations),
+      'Set createServiceAccount: true, or annotate your own ServiceAccount and name it in serviceAccountName.');
+  }
+}

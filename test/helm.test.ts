@@ -246,6 +246,29 @@ describe('--set variants equal TodoChart for the same values and pass the valida
     expect(find(objects, 'Deployment', 'todo-frontend').spec.template.spec.containers[0].lifecycle).toBeUndefined();
   });
 
+  test('extra environment: EnvVar objects after the chart\'s own, ConfigMap and Secret sources before the chart\'s (whose settings win)', () => {
+    const objects = variant('local', {
+      'backend.extraEnvVars': [{ name: 'DATA_DIR_URL', value: '$(DATABASE_URL)' }, { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+      'backend.extraEnvVarsCM': 'extra-config',
+      'backend.extraEnvVarsSecret': 'extra-secrets',
+      'frontend.extraEnvVars': [{ name: 'SENTRY_DSN', valueFrom: { secretKeyRef: { name: 'sentry', key: 'dsn' } } }],
+    });
+    const container = (name: string) => find(objects, 'Deployment', name).spec.template.spec.containers[0];
+    // After DATABASE_URL, so $(DATABASE_URL) expands; before the chart's ConfigMap and Secret, so a key they share is the chart's.
+    expect(container('todo-backend').env.map((variable: any) => variable.name)).toEqual(['DATABASE_URL', 'DATA_DIR_URL', 'POD_IP']);
+    expect(container('todo-backend').envFrom).toEqual([
+      { configMapRef: { name: 'extra-config' } }, { secretRef: { name: 'extra-secrets' } },
+      { configMapRef: { name: 'todo-backend-config' } }, { secretRef: { name: 'todo-secrets', optional: true } },
+    ]);
+    expect(container('todo-frontend').env.map((variable: any) => variable.name)).toEqual(['BETTER_AUTH_SECRET', 'SENTRY_DSN']);
+    expect(container('todo-frontend').envFrom).toEqual([{ configMapRef: { name: 'todo-frontend-config' } }]);
+  });
+
+  test('ServiceAccount annotations (workload identity) on the ServiceAccount the chart creates', () => {
+    const objects = variant('minikube', { 'frontend.serviceAccount.create': true, 'frontend.serviceAccount.annotations': { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/web' } });
+    expect(find(objects, 'ServiceAccount', 'todo-frontend').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/web' });
+  });
+
   test('a config value rolls the pods: the checksum Helm computes is the constructs\'', () => {
     const objects = variant('local', { 'backend.config.LOG_LEVEL': 'debug' });
     expect(find(objects, 'ConfigMap', 'todo-backend-config').data.LOG_LEVEL).toBe('debug');
@@ -279,6 +302,39 @@ describe('bad values are refused with a message that names the value and the fix
     const printed = refusal(args);
     expect(printed).toContain(message);
     expect(printed).not.toMatch(/Must validate "then"|Does not match pattern/);
+  });
+
+  /** Values that both the chart and TodoChart refuse, with the same message. */
+  const sameRefusal: Array<[string, string[], Record<string, unknown>, string]> = [
+    ['an extra variable the chart sets', ['--set-json', 'backend.extraEnvVars=[{"name":"LOG_LEVEL","value":"debug"}]'], { backend: { extraEnvVars: [{ name: 'LOG_LEVEL', value: 'debug' }] } },
+      'backend.extraEnvVars[0].name must not be a variable the chart sets itself (Kubernetes would keep one value and silently drop the other); got "LOG_LEVEL". '
+      + 'Use another name: the chart sets DATABASE_URL, LOG_LEVEL, MODE, PYTHONDONTWRITEBYTECODE, PYTHONUNBUFFERED, each from a value of its own.'],
+    ['the Secret key the frontend reads', ['--set-json', 'frontend.extraEnvVars=[{"name":"BETTER_AUTH_SECRET","valueFrom":{"secretKeyRef":{"name":"mine","key":"k"}}}]'],
+      { frontend: { extraEnvVars: [{ name: 'BETTER_AUTH_SECRET', valueFrom: { secretKeyRef: { name: 'mine', key: 'k' } } }] } },
+      'frontend.extraEnvVars[0].name must not be a variable the chart sets itself'],
+    ['an extra variable listed twice', ['--set-json', 'frontend.extraEnvVars=[{"name":"A","value":"1"},{"name":"A","value":"2"}]'],
+      { frontend: { extraEnvVars: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] } },
+      'frontend.extraEnvVars[1].name is listed twice (Kubernetes would keep one value and silently drop the other); got "A". List each variable once.'],
+    ['a plain value under a secret-looking name', ['--set-json', 'backend.extraEnvVars=[{"name":"SENTRY_AUTH_TOKEN","value":"abc"}]'],
+      { backend: { extraEnvVars: [{ name: 'SENTRY_AUTH_TOKEN', value: 'abc' }] } },
+      'backend.extraEnvVars[0].value looks like a secret (SENTRY_AUTH_TOKEN) and would be written in plain text to the Deployment; got <redacted>. '
+      + 'Read it from a Secret: valueFrom.secretKeyRef, or backend.extraEnvVarsSecret.'],
+    ['value and valueFrom', ['--set-json', 'backend.extraEnvVars=[{"name":"A","value":"1","valueFrom":{"fieldRef":{"fieldPath":"status.podIP"}}}]'],
+      { backend: { extraEnvVars: [{ name: 'A', value: '1', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] } },
+      'backend.extraEnvVars[0] sets both value and valueFrom (Kubernetes refuses that); got "A". Keep one of them.'],
+    ['a bad variable name', ['--set-json', 'backend.extraEnvVars=[{"name":"1BAD","value":"x"}]'], { backend: { extraEnvVars: [{ name: '1BAD', value: 'x' }] } },
+      'backend.extraEnvVars[0].name must be an environment variable name (letters, digits and "_", not starting with a digit); got "1BAD". Set it to a value such as "FEATURE_FLAGS".'],
+    ['a Secret name with a space', ['--set', 'frontend.extraEnvVarsSecret=Extra Env'], { frontend: { extraEnvVarsSecret: 'Extra Env' } },
+      'frontend.extraEnvVarsSecret must be a DNS name'],
+    ['ServiceAccount annotations without a ServiceAccount to create', ['--set', 'backend.serviceAccount.annotations.iam\\.gke\\.io/gcp-service-account=todo@p.iam.gserviceaccount.com'],
+      { backend: { serviceAccount: { annotations: { 'iam.gke.io/gcp-service-account': 'todo@p.iam.gserviceaccount.com' } } } },
+      'backend.serviceAccount.annotations need backend.serviceAccount.create (the chart annotates only a ServiceAccount it creates); got ["iam.gke.io/gcp-service-account"]. '
+      + 'Set backend.serviceAccount.create=true, or annotate your own ServiceAccount and name it in backend.serviceAccount.name.'],
+  ];
+
+  test.each(sameRefusal)('%s: the same words from helm and TodoChart', (_, args, patch, message) => {
+    expect(refusal(args)).toContain(message);
+    expect(() => new TodoChart(new App(), 'x', { values: mergeValues(defaultValues(), patch as any), release: { name: 'todo', namespace: 'x' } })).toThrow(message);
   });
 
   test('the same values are refused by TodoChart, with the same words where the app states the check', () => {

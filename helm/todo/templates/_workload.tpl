@@ -139,3 +139,18 @@ replicas: {{ . }}
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/*
+A workload's extraEnvVarsCM and extraEnvVarsSecret as envFrom sources (the workload's values), before the chart's own
+ConfigMap and Secret: Kubernetes takes a name from the last source that has it, so the chart's settings win.
+*/}}
+{{- define "todo.extraEnvFrom" -}}
+{{- with .extraEnvVarsCM }}
+- configMapRef:
+    name: {{ . | quote }}
+{{- end }}
+{{- with .extraEnvVarsSecret }}
+- secretRef:
+    name: {{ . | quote }}
+{{- end }}
+{{- end -}}
