@@ -41,6 +41,8 @@ export const releases: TodoRelease[] = [
 const HEX = 'a3f1'.repeat(16);
 const VOLUMES = { name: 'branding', configMap: { name: 'branding' } };
 const MOUNTS = { name: 'branding', mountPath: '/srv/branding', readOnly: true };
+const EXTRA_ENV = [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }, { name: 'SENTRY_DSN', valueFrom: { secretKeyRef: { name: 'sentry', key: 'dsn' } } }];
+const ROLE = { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/todo' };
 
 /** Candidate values by path: mostly valid, some edge cases, a few the chart and the constructs must refuse. */
 const POOLS: Record<string, unknown[]> = {
@@ -65,6 +67,13 @@ const POOLS: Record<string, unknown[]> = {
   'resources.limits.memory': ['256Mi', '512Mi', '1Gi', '2Gi', '4Gi'],
   'service.port': [80, 3000, 8000, 8080, 65535],
   'podAnnotations': [{}, {}, { 'example.com/team': 'web' }],
+  // The last three clash with a variable the chart sets only in some sets: READ_ONLY with writeAccess read-only (backend),
+  // MODEL_SERVER_URL when it is set (backend), BACKEND_URL always (frontend).
+  'extraEnvVars': [[], [], [], [{ name: 'FEATURE_FLAGS', value: 'beta' }], EXTRA_ENV, [{ name: 'DATA_URL_COPY', value: '$(DATABASE_URL)' }, { name: 'EMPTY', value: '' }],
+    [{ name: 'READ_ONLY', value: 'false' }], [{ name: 'MODEL_SERVER_URL', value: 'https://other.example/v1' }], [{ name: 'BACKEND_URL', value: 'http://elsewhere:8000' }]],
+  'extraEnvVarsCM': ['', '', 'extra-config'],
+  'extraEnvVarsSecret': ['', '', 'extra-secrets', 'team.example.com'],
+  'serviceAccount.annotations': [{}, {}, ROLE],
   'podLabels': [{}, {}, { 'sidecar.example.com/inject': 'true' }, { tier: 'web' }],
   'backend.serviceAccount.name': ['', '', 'api-runner'],
   'frontend.serviceAccount.name': ['', '', 'web-runner'],
@@ -106,6 +115,11 @@ const MISTAKES: Record<string, unknown[]> = {
   'resources.limits.memory': ['512MB', '512m'],
   'resources.requests.cpu': ['1 core', '-1'],
   'podAnnotations': [{ 'checksum/config': 'mine' }],
+  'extraEnvVars': [[{ name: 'LOG_LEVEL', value: 'debug' }], [{ name: 'DATABASE_URL', value: 'sqlite:////tmp/x' }], [{ name: 'BETTER_AUTH_SECRET', value: 'x' }],
+    [{ name: 'A', value: '1' }, { name: 'A', value: '2' }], [{ name: '1BAD', value: 'x' }], [{ name: 'SENTRY_AUTH_TOKEN', value: 'abc' }],
+    [{ name: 'A', value: '1', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }], [{ name: 'BACKEND_URL', value: 'http://elsewhere' }], [{ name: 'READ_ONLY', value: 'false' }]],
+  'extraEnvVarsSecret': ['Extra Secrets', 'extra_secrets'],
+  'extraEnvVarsCM': ['-config'],
   'podLabels': [{ 'app.kubernetes.io/name': 'other' }, { tier: 'web/api' }, { 'Bad Key': 'x' }],
   'extraVolumes': [[{ name: 'host', hostPath: { path: '/srv' } }]],
   'extraVolumeMounts': [[{ name: 'missing', mountPath: '/missing' }]],
@@ -168,6 +182,7 @@ function makeConsistent(values: TodoValues, random: Random): void {
   for (const name of ['backend', 'frontend'] as const) {
     const workload = mutable[name];
     if (workload.extraVolumeMounts.length > 0) workload.extraVolumes = [VOLUMES];
+    if (Object.keys(workload.serviceAccount.annotations).length > 0 && random.chance(0.7)) workload.serviceAccount.create = true;
     if (workload.autoscaling.minReplicas > workload.autoscaling.maxReplicas) workload.autoscaling.maxReplicas = workload.autoscaling.minReplicas;
     const fewest = workload.autoscaling.enabled ? workload.autoscaling.minReplicas : workload.replicaCount;
     if (workload.pdb.create && fewest < 2) workload.pdb.create = false;
@@ -214,6 +229,8 @@ export function switches(): Switch[] {
     ['frontend.nodeSelector', { 'kubernetes.io/os': 'linux' }], ['frontend.tolerations', POOLS.tolerations[2]], ['backend.affinity', POOLS.affinity[2]],
     ['ingress.annotations', { 'cert-manager.io/cluster-issuer': 'letsencrypt' }], ['backend.serviceAccount.name', 'api-runner'],
     ['frontend.podLabels', { tier: 'web' }],
+    ['backend.extraEnvVars', EXTRA_ENV], ['frontend.extraEnvVars', [{ name: 'FEATURE_FLAGS', value: 'beta' }]],
+    ['backend.extraEnvVarsSecret', 'extra-secrets'], ['frontend.extraEnvVarsCM', 'extra-config'],
   ];
   for (const [path, value] of present) {
     const empty = Array.isArray(value) ? [] : typeof value === 'object' ? {} : '';
@@ -223,6 +240,11 @@ export function switches(): Switch[] {
   for (const name of ['backend', 'frontend']) {
     result.push({ name: `${name}.extraVolumes`, levels: [{ [`${name}.extraVolumes`]: [], [`${name}.extraVolumeMounts`]: [] }, { [`${name}.extraVolumes`]: [VOLUMES], [`${name}.extraVolumeMounts`]: [MOUNTS] }] });
     result.push({ name: `${name}.replicaCount`, levels: [set(`${name}.replicaCount`, 1), set(`${name}.replicaCount`, 2)] });
+    // Annotations come with a created ServiceAccount here; without one they are a refusal the random sets draw.
+    result.push({ name: `${name}.serviceAccount.annotations`, levels: [
+      { [`${name}.serviceAccount.annotations`]: {} },
+      { [`${name}.serviceAccount.annotations`]: ROLE, [`${name}.serviceAccount.create`]: true },
+    ] });
   }
   return result;
 }
