@@ -29,7 +29,7 @@ export class ContainerEnvironment {
   public setConfig(key: string, value: string, source: string, replaceable: boolean): void {
     checkEnvName(this.check, 'config key', key);
     rejectSecretLookingValue(this.check, `config["${key}"]`, key, value, this.plainKeys);
-    this.claim(key, source, replaceable);
+    this.claim(key, source, replaceable, true);
     this.config[key] = value;
   }
 
@@ -72,10 +72,14 @@ export class ContainerEnvironment {
     return [...this.sources.keys()];
   }
 
-  /** Reserves a name that comes from elsewhere (a known key of the secretEnv Secret). */
-  public claim(name: string, source: string, replaceable = false): void {
+  /**
+   * Reserves a name that comes from elsewhere (a known key of the secretEnv Secret). Only a ConfigMap setting
+   * (`inConfigMap`) may replace a replaceable default, which lives in the same ConfigMap: a variable from any other
+   * source would leave the default in the ConfigMap beside it, and Kubernetes would silently drop one of the two.
+   */
+  public claim(name: string, source: string, replaceable = false, inConfigMap = false): void {
     const existing = this.sources.get(name);
-    if (existing && !existing.replaceable) {
+    if (existing && !(existing.replaceable && inConfigMap)) {
       this.check.fail(`environment variable ${name}`, `is set by both ${existing.source} and ${source} (Kubernetes keeps one and silently drops the other)`, name,
         'Set it in one place only.');
     }

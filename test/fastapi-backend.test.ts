@@ -607,3 +607,48 @@ describe('FastApiBackend errors (every other check)', () => {
     expect(deploymentOf(objects()).spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
   });
 });
+
+describe('FastApiBackend env, envFrom and ServiceAccount annotations', () => {
+  test('env: EnvVar objects after the construct\'s own variables, in order; envFrom before its own ConfigMap and Secret', () => {
+    const { api, objects } = backend({
+      secretEnv: { name: 'app-secrets' },
+      secretKeys: { OPENAI_API_KEY: { secretName: 'ai', key: 'key' } },
+      env: [{ name: 'KEY_COPY', value: '$(OPENAI_API_KEY)' }, { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+      envFrom: [{ configMapRef: { name: 'shared-settings' } }, { secretRef: { name: 'extra', optional: true } }],
+    });
+    api.addEnvVar({ name: 'LATER', value: 'x' });
+    api.addEnv('OWN', 'y');
+    const container = mainContainer(deploymentOf(objects()));
+    // The construct's own first (also those added later), so the given ones can refer to them with $(NAME).
+    expect(container.env.map((variable: any) => variable.name)).toEqual(['OPENAI_API_KEY', 'OWN', 'KEY_COPY', 'POD_IP', 'LATER']);
+    // Kubernetes takes a name from the last source: the construct's settings win over the given sources.
+    expect(container.envFrom).toEqual([
+      { configMapRef: { name: 'shared-settings' } }, { secretRef: { name: 'extra', optional: true } },
+      { configMapRef: { name: 'api-config' } }, { secretRef: { name: 'app-secrets' } },
+    ]);
+    expect(api.environmentVariableNames).toEqual(['KEY_COPY', 'LATER', 'LOG_LEVEL', 'OPENAI_API_KEY', 'OWN', 'POD_IP', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED']);
+  });
+
+  test('serviceAccountAnnotations annotate the created ServiceAccount', () => {
+    const { objects } = backend({ createServiceAccount: true, serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/api' } });
+    expect(findObject(objects(), 'ServiceAccount', 'api').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/api' });
+  });
+
+  test.each([
+    ['an env name set by the ConfigMap', { env: [{ name: 'LOG_LEVEL', value: 'debug' }] },
+      'FastApiBackend \'test/api\': environment variable LOG_LEVEL is set by both the FastApiBackend default and env[0] (Kubernetes keeps one and silently drops the other); got "LOG_LEVEL". Set it in one place only.'],
+    ['an env name listed twice', { env: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] }, 'environment variable A is set by both env[0] and env[1]'],
+    ['a bad env name', { env: [{ name: '1A', value: '1' }] }, 'env[0].name must be an environment variable name'],
+    ['value and valueFrom', { env: [{ name: 'A', value: '1', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] }, 'env[0] sets both value and valueFrom (Kubernetes refuses that); got "A". Keep one of them.'],
+    ['a secret-looking name with a plain value', { env: [{ name: 'SENTRY_TOKEN', value: 'abc' }] }, 'env[0].value looks like a secret and would be written in plain text to the output'],
+    ['a credential under any name', { env: [{ name: 'PAYMENTS', value: CREDENTIALS.stripeLiveKey }] }, 'env[0].value holds'],
+    ['an envFrom with neither ref', { envFrom: [{ prefix: 'X_' }] }, 'envFrom[0] must name one ConfigMap (configMapRef) or one Secret (secretRef)'],
+    ['an envFrom with a bad name', { envFrom: [{ secretRef: { name: 'Bad_Name' } }] }, 'envFrom[0].secretRef.name must be a DNS-1123 subdomain'],
+    ['annotations without a created ServiceAccount', { serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'x@p.iam.gserviceaccount.com' } },
+      'FastApiBackend \'test/api\': serviceAccountAnnotations need createServiceAccount (the construct annotates only a ServiceAccount it creates); got ["iam.gke.io/gcp-service-account"]. '
+      + 'Set createServiceAccount: true, or annotate your own ServiceAccount and name it in serviceAccountName.'],
+  ] as Array<[string, Partial<FastApiBackendProps>, string]>)('refused: %s', (_, props, message) => {
+    expect(thrownMessage(build(props))).toContain(message);
+    expect(thrownMessage(build(props))).not.toContain(CREDENTIALS.stripeLiveKey.slice(8));
+  });
+});
