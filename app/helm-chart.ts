@@ -140,11 +140,16 @@ function grammarTemplate(): string {
     if (items?.pattern) {
       lines.push(`{{- range $index, $item := ${expression} }}`, `  ${call(`(printf "${leaf.path}[%d]" $index)`, '$item', items)}`, '{{- end }}');
     }
-    // A list of objects (extraEnvVars): each patterned field of each item.
-    const fields = Object.entries(items?.properties ?? {}).filter(([, field]) => field.pattern);
+    // A list of objects (extraEnvVars, extraTls): each patterned field of each item, and each item of a list field.
+    const fields = Object.entries(items?.properties ?? {}).filter(([, field]) => field.pattern || field.items?.pattern);
     if (fields.length > 0) {
       lines.push(`{{- range $index, $item := ${expression} }}`);
-      for (const [key, field] of fields) lines.push(`  ${call(`(printf "${leaf.path}[%d].${key}" $index)`, `$item.${key}`, field)}`);
+      for (const [key, field] of fields) {
+        if (field.pattern) lines.push(`  ${call(`(printf "${leaf.path}[%d].${key}" $index)`, `$item.${key}`, field)}`);
+        if (field.items?.pattern) {
+          lines.push(`  {{- range $inner, $value := $item.${key} }}`, `    ${call(`(printf "${leaf.path}[%d].${key}[%d]" $index $inner)`, '$value', field.items)}`, '  {{- end }}');
+        }
+      }
       lines.push('{{- end }}');
     }
   }

@@ -128,7 +128,9 @@ export class TodoChart extends Chart {
       name: this.names.fullname,
       mode: routingMode(values),
       host: values.ingress.hostname || undefined,
+      additionalHosts: values.ingress.extraHosts.length > 0 ? values.ingress.extraHosts : undefined,
       tls: values.ingress.tls ? { secretName: values.ingress.tlsSecretName } : undefined,
+      additionalTls: values.ingress.extraTls.length > 0 ? values.ingress.extraTls : undefined,
     });
     routes.addRoute('/api', this.backend);
     // A prefix, not an exact path: routers that rank rules by their length (Traefik, k3s's default) rank

@@ -24,6 +24,7 @@ export function appValueProblems(values: TodoValues): string[] {
     }
   }
   for (const name of ['backend', 'frontend'] as const) problems.push(...extraEnvProblems(values, name));
+  problems.push(...extraHostProblems(values));
   const { config } = values.backend;
   if (config.MODE === 'real' && config.MODEL_SERVER_URL === '') {
     problems.push('backend.config.MODEL_SERVER_URL is required with backend.config.MODE real (the backend calls it); got "". '
@@ -81,4 +82,40 @@ export function extraEnvClash(name: 'backend' | 'frontend', index: number, envNa
   if (!chartNames.includes(envName)) return undefined;
   return `${name}.extraEnvVars[${index}].name must not be a variable the chart sets itself (Kubernetes would keep one value and silently drop the other); got ${JSON.stringify(envName)}. `
     + `Use another name: the chart sets ${chartNames.join(', ')}, each from a value of its own.`;
+}
+
+/** ingress.extraHosts and ingress.extraTls: hosts routed once, beside a hostname, and TLS for routed hosts of an Ingress. */
+function extraHostProblems(values: TodoValues): string[] {
+  const { routing: { kind }, ingress } = values;
+  const problems: string[] = [];
+  if (kind === 'none') {
+    for (const key of ['extraHosts', 'extraTls'] as const) {
+      if (ingress[key].length > 0) {
+        problems.push(`ingress.${key} must be empty with routing.kind none (no routes are written); got ${ingress[key].length} entries. Remove it, or choose a routing kind.`);
+      }
+    }
+    return problems;
+  }
+  if (ingress.extraHosts.length > 0 && ingress.hostname === '') {
+    problems.push(`ingress.extraHosts needs ingress.hostname (with "" the routes answer on any host already); got ${JSON.stringify(ingress.extraHosts)}. Set ingress.hostname, or remove extraHosts.`);
+  }
+  const hosts = ingress.hostname === '' ? [] : [ingress.hostname];
+  ingress.extraHosts.forEach((host, index) => {
+    if (hosts.includes(host)) problems.push(`ingress.extraHosts[${index}] is routed already (ingress.hostname or an earlier entry); got ${JSON.stringify(host)}. List each host once.`);
+    hosts.push(host);
+  });
+  if (ingress.extraTls.length > 0 && kind !== 'ingress') {
+    problems.push(`ingress.extraTls must be empty with routing.kind ${kind}: ${kind === 'istio'
+      ? 'the Istio Gateway serves every host with ingress.tlsSecretName; got ' + ingress.extraTls.length + ' entries. Use one certificate that covers every host (a SAN or wildcard certificate).'
+      : 'TLS is set on the Gateway listener, not on the route; got ' + ingress.extraTls.length + ' entries. Add the certificates to the Gateway listener (certificateRefs).'}`);
+  }
+  ingress.extraTls.forEach((entry, index) => {
+    if (entry.hosts.length === 0) problems.push(`ingress.extraTls[${index}].hosts must name at least one host; got []. List the hosts the certificate is for.`);
+    entry.hosts.forEach((host, hostIndex) => {
+      if (!hosts.includes(host)) {
+        problems.push(`ingress.extraTls[${index}].hosts[${hostIndex}] must be a host the routes answer on (ingress.hostname or ingress.extraHosts); got ${JSON.stringify(host)}. Add it to ingress.extraHosts, or remove it.`);
+      }
+    });
+  });
+  return problems;
 }

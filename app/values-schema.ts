@@ -55,6 +55,10 @@ const dnsLabel = (defaultValue: string, description: string, optional = false) =
 const dnsSubdomain = (defaultValue: string, description: string, optional = false) =>
   text(defaultValue, description, { pattern: DNS_SUBDOMAIN, grammar: 'a DNS name (dot-separated lowercase labels of letters, digits and "-")', example: 'todo-secrets', optional, maxLength: 253 });
 
+/** A host name the routes answer on, wildcard allowed. */
+const host = (description: string, optional = false) =>
+  text('', description, { pattern: HOST, grammar: 'a DNS host name (an optional leading "*." is allowed)', example: 'todo.example.com', optional, maxLength: 253 });
+
 /** A CPU or memory quantity; `--set cpu=1` gives a number, which is as good as "1". */
 function quantity(kind: 'cpu' | 'memory', defaultValue: string, description: string) {
   return Type.Unsafe<string | number>({
@@ -175,10 +179,15 @@ export const TODO_VALUES_SCHEMA = object({
     className: dnsSubdomain('nginx', 'ingressClassName (routing.kind ingress)'),
     annotations: stringMap('Annotations of the Ingress (routing.kind ingress), e.g. for cert-manager'),
     controllerNamespace: dnsLabel('ingress-nginx', 'Where the ingress controller runs: NetworkPolicies admit traffic from it'),
-    hostname: text('', 'The host the routes answer on ("" answers on any host)',
-      { pattern: HOST, grammar: 'a DNS host name (an optional leading "*." is allowed)', example: 'todo.example.com', optional: true, maxLength: 253 }),
+    hostname: host('The host the routes answer on ("" answers on any host)', true),
+    extraHosts: list(host('A host name'),
+      'More host names the routes answer on, each with every route (needs hostname). Names only, not Bitnami\'s {name, path}: the app is several routes to two services, not one path'),
     tls: flag(false, 'Terminate TLS at the Ingress or Istio Gateway with tlsSecretName (with the Gateway API, TLS belongs to the Gateway listener)'),
     tlsSecretName: dnsSubdomain('todo-tls', 'The TLS Secret, with tls'),
+    extraTls: list(object({
+      hosts: list(host('A host of hostname or extraHosts'), 'The hosts the certificate is for (hostname or extraHosts; at least one)'),
+      secretName: dnsSubdomain('', 'The kubernetes.io/tls Secret with their certificate'),
+    }), 'More TLS entries of the Ingress (routing.kind ingress only: an Istio Gateway serves every host with tlsSecretName, and with the Gateway API TLS belongs to the Gateway listener)'),
     exposeApiDocs: flag(false, 'Route /docs and /openapi.json to the backend'),
   }),
   istio: object({

@@ -8,7 +8,7 @@ import { PropChecker, resolveNamespace } from './checks';
 import { asList, asRecord, getPath } from './json-access';
 import { k8s } from './k8s';
 import { LabelProps, resolveLabelValues, standardLabels } from './labels';
-import { AddRouteOptions, PathMatch, Route, RouteTlsOptions, bySpecificity } from './route';
+import { AddRouteOptions, IngressTlsOptions, PathMatch, Route, RouteTlsOptions, bySpecificity } from './route';
 import { IRouteTarget, RouteTarget } from './route-target';
 import { RoutingMode } from './routing-mode';
 
@@ -35,10 +35,23 @@ export interface IngressRoutesProps extends LabelProps {
    */
   readonly host?: string;
   /**
+   * More host names the same routes answer on (each checked like `host`), e.g. `www.` beside the bare domain. Every
+   * host gets every route. Needs `host` (without it the routes answer on any host already).
+   * @default - `host` only
+   */
+  readonly additionalHosts?: string[];
+  /**
    * TLS termination (Ingress and Istio; with the Gateway API, TLS is the Gateway listener's job).
    * @default - plain HTTP
    */
   readonly tls?: RouteTlsOptions;
+  /**
+   * More TLS entries of the Ingress, after `tls`: each names hosts of `host` and `additionalHosts` and the Secret with
+   * their certificate. Ingress mode only: an Istio Gateway serves every host with `tls.secretName` (one certificate
+   * that covers them), and with the Gateway API, TLS is the Gateway listener's job.
+   * @default - none
+   */
+  readonly additionalTls?: IngressTlsOptions[];
   /**
    * The routes; more can be added with {@link IngressRoutes.addRoute}.
    * @default - none
@@ -62,6 +75,8 @@ export class IngressRoutes extends Construct {
   public readonly mode: RoutingMode;
   /** The host, when given. */
   public readonly host?: string;
+  /** Every host the routes answer on: `host`, then `additionalHosts` (empty: any host). */
+  public readonly hosts: string[];
   /** The Ingress, in ingress mode. */
   public readonly ingress?: k8s.KubeIngress;
   /** The Istio Gateway, in Istio mode. */
@@ -84,12 +99,16 @@ export class IngressRoutes extends Construct {
     this.mode = props.mode ?? RoutingMode.ingress();
     this.host = props.host;
     this.check.hostName('host', props.host);
-    this.mode._check(this.check, props.tls);
+    this.hosts = this.resolveHosts(props.additionalHosts);
+    this.mode._check(this.check, props.tls, props.additionalTls);
     this.validateTls(props.tls);
+    this.validateAdditionalTls(props.additionalTls);
     const labels = standardLabels(resolveLabelValues(this.check, props, { name: this.name, component: 'routing', instance: this.namespace, version: 'v1' }));
     for (const route of props.routes ?? []) this.addRoute(route.path, route.target, { match: route.match });
 
-    const objects = this.mode._render({ scope: this, name: this.name, namespace: this.namespace, host: this.host, tls: props.tls, labels, routes: () => this.routes });
+    const objects = this.mode._render({
+      scope: this, name: this.name, namespace: this.namespace, hosts: this.hosts, tls: props.tls, additionalTls: props.additionalTls, labels, routes: () => this.routes,
+    });
     this.ingress = objects.ingress;
     this.istioGateway = objects.istioGateway;
     this.virtualService = objects.virtualService;
@@ -132,6 +151,36 @@ export class IngressRoutes extends Construct {
         'Pass the workload, a cdk8s-plus Service, or RouteTarget.fromService(service, port).');
     }
     return target;
+  }
+
+  private resolveHosts(additionalHosts: string[] | undefined): string[] {
+    this.check.array('additionalHosts', additionalHosts);
+    if (additionalHosts && additionalHosts.length > 0 && this.host === undefined) {
+      this.check.fail('additionalHosts', 'needs host (without it the routes answer on any host already)', additionalHosts, 'Set host, or remove additionalHosts.');
+    }
+    const hosts = this.host === undefined ? [] : [this.host];
+    (additionalHosts ?? []).forEach((host, index) => {
+      this.check.hostName(`additionalHosts[${index}]`, host);
+      if (hosts.includes(host)) this.check.fail(`additionalHosts[${index}]`, 'is routed already (host or an earlier entry)', host, 'List each host once.');
+      hosts.push(host);
+    });
+    return hosts;
+  }
+
+  private validateAdditionalTls(additionalTls: IngressTlsOptions[] | undefined): void {
+    this.check.array('additionalTls', additionalTls);
+    (additionalTls ?? []).forEach((entry, index) => {
+      this.check.dnsSubdomain(`additionalTls[${index}].secretName`, entry.secretName);
+      this.check.array(`additionalTls[${index}].hosts`, entry.hosts);
+      if (!entry.hosts || entry.hosts.length === 0) {
+        this.check.fail(`additionalTls[${index}].hosts`, 'must name at least one host', entry.hosts, 'List the hosts the certificate is for.');
+      }
+      entry.hosts.forEach((host, hostIndex) => {
+        if (!this.hosts.includes(host)) {
+          this.check.fail(`additionalTls[${index}].hosts[${hostIndex}]`, 'must be a host the routes answer on (host or additionalHosts)', host, 'Add it to additionalHosts, or remove it.');
+        }
+      });
+    });
   }
 
   private validateTls(tls: RouteTlsOptions | undefined): void {

@@ -39,6 +39,14 @@ export interface RouteTlsOptions {
   readonly secretName: string;
 }
 
+/** One more TLS entry of an Ingress: hosts the routes answer on, and the Secret with their certificate. */
+export interface IngressTlsOptions {
+  /** Hosts of the routes (`host` or `additionalHosts`) this certificate is for; at least one. */
+  readonly hosts: string[];
+  /** The `kubernetes.io/tls` Secret with the certificate. Create it yourself, e.g. with cert-manager. */
+  readonly secretName: string;
+}
+
 /** Exact before prefix, then longer paths first: the first match wins in Istio. */
 export function bySpecificity(a: Route, b: Route): number {
   const exactFirst = Number(b.match === PathMatch.EXACT) - Number(a.match === PathMatch.EXACT);

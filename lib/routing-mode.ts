@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import type * as gatewayApi from '../imports/gateway.networking.k8s.io';
 import type * as istio from '../imports/networking.istio.io';
 import { PropChecker } from './checks';
+import { undefinedIfEmpty } from './container-spec';
 import { finalJsonPatches } from './final-json-patches';
 import { k8s } from './k8s';
-import { PathMatch, Route, RouteTlsOptions } from './route';
+import { IngressTlsOptions, PathMatch, Route, RouteTlsOptions } from './route';
 
 /** Options of {@link RoutingMode.ingress}. */
 export interface IngressModeOptions {
@@ -68,8 +69,10 @@ export interface RouteSet {
   readonly scope: Construct;
   readonly name: string;
   readonly namespace: string;
-  readonly host?: string;
+  /** Every host, the main one first (empty: any host). */
+  readonly hosts: string[];
   readonly tls?: RouteTlsOptions;
+  readonly additionalTls?: IngressTlsOptions[];
   readonly labels: Record<string, string>;
   /** The routes, most specific first; read at synth, so routes added later are written too. */
   readonly routes: () => Route[];
@@ -99,14 +102,15 @@ export class RoutingMode {
   /** An Istio Gateway and VirtualService (the namespace needs sidecar injection: see AppNamespace). */
   public static istio(options: IstioModeOptions = {}): RoutingMode {
     return new RoutingMode(options.gatewayNamespace ?? 'istio-system', true,
-      () => undefined,
+      (check, _tls, additionalTls) => refuseAdditionalTls(check, additionalTls,
+        'An Istio Gateway serves every host with tls.secretName: use one certificate that covers them (a SAN or wildcard certificate).'),
       (routes) => ({ istioGateway: renderIstioGateway(routes, options), virtualService: renderVirtualService(routes) }));
   }
 
   /** A Gateway API HTTPRoute attached to an existing Gateway. */
   public static gatewayApi(options: GatewayApiModeOptions): RoutingMode {
     return new RoutingMode(options.dataPlaneNamespace ?? options.gatewayNamespace, false,
-      (check, tls) => checkGatewayApiOptions(check, options, tls),
+      (check, tls, additionalTls) => checkGatewayApiOptions(check, options, tls, additionalTls),
       (routes) => ({ httpRoute: renderHttpRoute(routes, options) }));
   }
 
@@ -118,13 +122,13 @@ export class RoutingMode {
      * and their pods need to reach istiod (in `sourceNamespace`).
      */
     public readonly sidecarInjection: boolean,
-    private readonly checkOptions: (check: PropChecker, tls: RouteTlsOptions | undefined) => void,
+    private readonly checkOptions: (check: PropChecker, tls: RouteTlsOptions | undefined, additionalTls: IngressTlsOptions[] | undefined) => void,
     private readonly renderObjects: (routes: RouteSet) => RoutingObjects,
   ) {}
 
   /** Throws on options of this mode that the routes cannot use. @internal */
-  public _check(check: PropChecker, tls: RouteTlsOptions | undefined): void {
-    this.checkOptions(check, tls);
+  public _check(check: PropChecker, tls: RouteTlsOptions | undefined, additionalTls?: IngressTlsOptions[]): void {
+    this.checkOptions(check, tls, additionalTls);
     check.dnsLabel('mode.sourceNamespace', this.sourceNamespace);
   }
 
@@ -143,7 +147,12 @@ function checkIngressOptions(check: PropChecker, options: IngressModeOptions): v
   }
 }
 
-function checkGatewayApiOptions(check: PropChecker, options: GatewayApiModeOptions, tls: RouteTlsOptions | undefined): void {
+function refuseAdditionalTls(check: PropChecker, additionalTls: IngressTlsOptions[] | undefined, fix: string): void {
+  if (additionalTls && additionalTls.length > 0) check.fail('additionalTls', 'is for an Ingress only', additionalTls.map((entry) => entry.secretName), fix);
+}
+
+function checkGatewayApiOptions(check: PropChecker, options: GatewayApiModeOptions, tls: RouteTlsOptions | undefined, additionalTls: IngressTlsOptions[] | undefined): void {
+  refuseAdditionalTls(check, additionalTls, 'Remove it and add the certificates to the Gateway listener (certificateRefs).');
   check.dnsSubdomain('mode.gatewayName', options.gatewayName);
   check.dnsLabel('mode.gatewayNamespace', options.gatewayNamespace);
   check.dnsLabel('mode.dataPlaneNamespace', options.dataPlaneNamespace);
@@ -163,9 +172,13 @@ function renderIngress(routes: RouteSet, options: IngressModeOptions): k8s.KubeI
     spec: Lazy.any({
       produce: (): k8s.IngressSpec => ({
         ingressClassName: options.className ?? 'nginx',
-        tls: routes.tls ? [{ hosts: [routes.host!], secretName: routes.tls.secretName }] : undefined,
-        rules: [{
-          host: routes.host,
+        tls: undefinedIfEmpty([
+          ...(routes.tls ? [{ hosts: [routes.hosts[0]], secretName: routes.tls.secretName }] : []),
+          ...(routes.additionalTls ?? []).map((entry) => ({ hosts: entry.hosts, secretName: entry.secretName })),
+        ]),
+        // One rule per host, each with every route (no host: one rule for any host).
+        rules: (routes.hosts.length > 0 ? routes.hosts : [undefined]).map((host) => ({
+          host,
           http: {
             paths: routes.routes().map((route) => ({
               path: route.path,
@@ -173,14 +186,14 @@ function renderIngress(routes: RouteSet, options: IngressModeOptions): k8s.KubeI
               backend: { service: { name: route.target.serviceName, port: { number: route.target.servicePort } } },
             })),
           },
-        }],
+        })),
       }),
     }),
   }));
 }
 
 function renderIstioGateway(routes: RouteSet, options: IstioModeOptions): istio.Gateway {
-  const hosts = [routes.host ?? '*'];
+  const hosts = anyHost(routes);
   const servers: istio.GatewaySpecServers[] = [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts }];
   if (routes.tls) {
     // With TLS, plain HTTP only redirects to HTTPS (301), as an Ingress controller does with a TLS section.
@@ -202,7 +215,7 @@ function renderVirtualService(routes: RouteSet): istio.VirtualService {
     metadata: metadata(routes, routes.name),
     spec: Lazy.any({
       produce: (): istio.VirtualServiceSpec => ({
-        hosts: [routes.host ?? '*'],
+        hosts: anyHost(routes),
         gateways: [`${routes.namespace}/${routes.name}-gateway`],
         http: routes.routes().map((route) => ({
           name: routeName(route),
@@ -231,7 +244,7 @@ function renderHttpRoute(routes: RouteSet, options: GatewayApiModeOptions): gate
           group: 'gateway.networking.k8s.io', kind: 'Gateway',
           name: options.gatewayName, namespace: options.gatewayNamespace, sectionName: options.sectionName,
         }],
-        hostnames: routes.host ? [routes.host] : undefined,
+        hostnames: undefinedIfEmpty(routes.hosts),
         rules: routes.routes().map((route) => ({
           matches: [{
             path: {
@@ -244,6 +257,11 @@ function renderHttpRoute(routes: RouteSet, options: GatewayApiModeOptions): gate
       }),
     }),
   }));
+}
+
+/** Istio's hosts: the routes' hosts, or "*" for any host. */
+function anyHost(routes: RouteSet): string[] {
+  return routes.hosts.length > 0 ? routes.hosts : ['*'];
 }
 
 /** A VirtualService route name from a path: `/api/v1` → `api-v1`, `/` → `root`. */

@@ -42,6 +42,7 @@ const HEX = 'a3f1'.repeat(16);
 const VOLUMES = { name: 'branding', configMap: { name: 'branding' } };
 const MOUNTS = { name: 'branding', mountPath: '/srv/branding', readOnly: true };
 const EXTRA_ENV = [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }, { name: 'SENTRY_DSN', valueFrom: { secretKeyRef: { name: 'sentry', key: 'dsn' } } }];
+const WWW_TLS = { hosts: ['www.todo.example.com'], secretName: 'www-tls' };
 const ROLE = { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/todo' };
 
 /** Candidate values by path: mostly valid, some edge cases, a few the chart and the constructs must refuse. */
@@ -88,6 +89,8 @@ const POOLS: Record<string, unknown[]> = {
   'ingress.controllerNamespace': ['ingress-nginx', 'ingress'],
   'ingress.hostname': ['', 'todo.example.com', 'todo.localhost', '*.todo.example.com'],
   'ingress.tlsSecretName': ['todo-tls', 'wildcard-cert'],
+  'ingress.extraHosts': [[], [], [], ['www.todo.example.com'], ['*.apps.example.com', 'todo.example.org']],
+  'ingress.extraTls': [[], [], [WWW_TLS], [WWW_TLS, { hosts: ['*.apps.example.com', 'todo.example.org'], secretName: 'apps-tls' }]],
   'istio.gatewayNamespace': ['istio-system', 'istio-ingress'],
   'gatewayApi.parentRef.name': ['public', 'edge'],
   'gatewayApi.parentRef.namespace': ['', 'gateway-system', 'infra'],
@@ -126,6 +129,9 @@ const MISTAKES: Record<string, unknown[]> = {
   'backend.config.MODEL_SERVER_URL': ['https://me:pw@model.example/v1', 'model:8080'],
   'ingress.annotations': [{ 'nginx.ingress.kubernetes.io/rewrite-target': '/' }],
   'ingress.hostname': ['10.0.0.1', 'Todo.Example.com', 'todo.example.com:8080'],
+  'ingress.extraHosts': [['10.0.0.1'], ['Todo.Example.com'], ['www.todo.example.com', 'www.todo.example.com'], [''], ['todo.example.com']],
+  'ingress.extraTls': [[{ hosts: [], secretName: 'www-tls' }], [{ hosts: ['elsewhere.example.com'], secretName: 'www-tls' }], [{ hosts: ['www.todo.example.com'], secretName: 'Bad Secret' }],
+    [{ hosts: ['www.todo.example.com'], secretName: 'www-tls', extra: true }]],
   'persistence.size': ['0Gi', '0'],
   'persistence.hostPath': ['relative/path'],
   'existingSecret': ['Todo Secrets'],
@@ -200,6 +206,11 @@ function makeConsistent(values: TodoValues, random: Random): void {
   }
   if (values.backend.config.MODE === 'real' && values.backend.config.MODEL_SERVER_URL === '') mutable.backend.config.MODEL_SERVER_URL = 'https://api.openai.com/v1';
   if (values.ingress.tls && (values.ingress.hostname === '' || values.routing.kind === 'gatewayApi')) mutable.ingress.tls = false;
+  // Extra hosts beside a hostname, their certificates on an Ingress only, each for hosts that are routed.
+  if (values.ingress.hostname === '' || values.routing.kind === 'none') mutable.ingress.extraHosts = [];
+  const routed = [values.ingress.hostname, ...values.ingress.extraHosts];
+  if (values.routing.kind !== 'ingress') mutable.ingress.extraTls = [];
+  mutable.ingress.extraTls = values.ingress.extraTls.filter((entry) => entry.hosts.every((host) => routed.includes(host)));
   if (values.namespaceLimits.enabled && values.persistence.enabled && values.namespaceLimits.quota.persistentVolumeClaims < 1) mutable.namespaceLimits.quota.persistentVolumeClaims = 1;
 }
 
@@ -231,11 +242,17 @@ export function switches(): Switch[] {
     ['frontend.podLabels', { tier: 'web' }],
     ['backend.extraEnvVars', EXTRA_ENV], ['frontend.extraEnvVars', [{ name: 'FEATURE_FLAGS', value: 'beta' }]],
     ['backend.extraEnvVarsSecret', 'extra-secrets'], ['frontend.extraEnvVarsCM', 'extra-config'],
+    ['ingress.extraHosts', ['www.todo.example.com']],
   ];
   for (const [path, value] of present) {
     const empty = Array.isArray(value) ? [] : typeof value === 'object' ? {} : '';
     result.push({ name: path, levels: [set(path, empty), set(path, value)] });
   }
+  // A certificate for the extra host comes with it (alone it is a refusal the random sets draw).
+  result.push({ name: 'ingress.extraTls', levels: [
+    { 'ingress.extraTls': [] },
+    { 'ingress.extraTls': [WWW_TLS], 'ingress.extraHosts': ['www.todo.example.com'], 'ingress.hostname': 'todo.example.com' },
+  ] });
   result.push({ name: 'networkPolicy.externalEgressPorts', levels: [set('networkPolicy.externalEgressPorts', []), set('networkPolicy.externalEgressPorts', [443, 5432])] });
   for (const name of ['backend', 'frontend']) {
     result.push({ name: `${name}.extraVolumes`, levels: [{ [`${name}.extraVolumes`]: [], [`${name}.extraVolumeMounts`]: [] }, { [`${name}.extraVolumes`]: [VOLUMES], [`${name}.extraVolumeMounts`]: [MOUNTS] }] });

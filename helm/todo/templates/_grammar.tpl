@@ -40,7 +40,16 @@
 {{- include "todo.grammar" (dict "path" "ingress.className" "value" .Values.ingress.className "pattern" "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" "grammar" "a DNS name (dot-separated lowercase labels of letters, digits and \"-\")" "example" "todo-secrets" "maxLength" 253) }}
 {{- include "todo.grammar" (dict "path" "ingress.controllerNamespace" "value" .Values.ingress.controllerNamespace "pattern" "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" "grammar" "a DNS label (lowercase letters, digits and \"-\", at most 63)" "example" "todo" "maxLength" 63) }}
 {{- include "todo.grammar" (dict "path" "ingress.hostname" "value" .Values.ingress.hostname "pattern" "^$|^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" "grammar" "a DNS host name (an optional leading \"*.\" is allowed)" "example" "todo.example.com" "maxLength" 253) }}
+{{- range $index, $item := .Values.ingress.extraHosts }}
+  {{- include "todo.grammar" (dict "path" (printf "ingress.extraHosts[%d]" $index) "value" $item "pattern" "^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" "grammar" "a DNS host name (an optional leading \"*.\" is allowed)" "example" "todo.example.com" "maxLength" 253) }}
+{{- end }}
 {{- include "todo.grammar" (dict "path" "ingress.tlsSecretName" "value" .Values.ingress.tlsSecretName "pattern" "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" "grammar" "a DNS name (dot-separated lowercase labels of letters, digits and \"-\")" "example" "todo-secrets" "maxLength" 253) }}
+{{- range $index, $item := .Values.ingress.extraTls }}
+  {{- range $inner, $value := $item.hosts }}
+    {{- include "todo.grammar" (dict "path" (printf "ingress.extraTls[%d].hosts[%d]" $index $inner) "value" $value "pattern" "^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" "grammar" "a DNS host name (an optional leading \"*.\" is allowed)" "example" "todo.example.com" "maxLength" 253) }}
+  {{- end }}
+  {{- include "todo.grammar" (dict "path" (printf "ingress.extraTls[%d].secretName" $index) "value" $item.secretName "pattern" "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" "grammar" "a DNS name (dot-separated lowercase labels of letters, digits and \"-\")" "example" "todo-secrets" "maxLength" 253) }}
+{{- end }}
 {{- include "todo.grammar" (dict "path" "istio.gatewayNamespace" "value" .Values.istio.gatewayNamespace "pattern" "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" "grammar" "a DNS label (lowercase letters, digits and \"-\", at most 63)" "example" "todo" "maxLength" 63) }}
 {{- include "todo.grammar" (dict "path" "gatewayApi.parentRef.name" "value" .Values.gatewayApi.parentRef.name "pattern" "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$" "grammar" "a DNS name (dot-separated lowercase labels of letters, digits and \"-\")" "example" "todo-secrets" "maxLength" 253) }}
 {{- include "todo.grammar" (dict "path" "gatewayApi.parentRef.namespace" "value" .Values.gatewayApi.parentRef.namespace "pattern" "^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" "grammar" "a DNS label (lowercase letters, digits and \"-\", at most 63)" "example" "todo" "maxLength" 63) }}

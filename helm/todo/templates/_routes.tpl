@@ -24,3 +24,13 @@ YAML list of {path, exact, service, port, name} that each routing kind writes in
 {{- else -}}{{ .Values.gatewayApi.dataPlaneNamespace | default .Values.gatewayApi.parentRef.namespace | default .Release.Namespace }}
 {{- end -}}
 {{- end -}}
+
+{{/* Every host the routes answer on, as a YAML list: ingress.hostname, then ingress.extraHosts (empty: any host). */}}
+{{- define "todo.hosts" -}}
+{{- with .Values.ingress.hostname }}
+- {{ . | quote }}
+{{- range $.Values.ingress.extraHosts }}
+- {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
