@@ -264,6 +264,19 @@ describe('--set variants equal TodoChart for the same values and pass the valida
     expect(container('todo-frontend').envFrom).toEqual([{ configMapRef: { name: 'todo-frontend-config' } }]);
   });
 
+  test('extra hosts get every route in each routing kind; extra certificates on the Ingress', () => {
+    const extra = { 'ingress.extraHosts': ['www.todo.local', '*.apps.todo.local'] };
+    const ingress = variant('minikube', { ...extra, 'ingress.extraTls': [{ hosts: ['www.todo.local'], secretName: 'www-tls' }] });
+    const spec = find(ingress, 'Ingress').spec;
+    expect(spec.rules.map((rule: any) => rule.host)).toEqual(['todo.local', 'www.todo.local', '*.apps.todo.local']);
+    expect(new Set(spec.rules.map((rule: any) => JSON.stringify(rule.http)))).toHaveProperty('size', 1);
+    expect(spec.tls).toEqual([{ hosts: ['www.todo.local'], secretName: 'www-tls' }]);
+    expect(find(variant('production', { 'ingress.extraHosts': ['www.todo.example.com'] }), 'HTTPRoute').spec.hostnames).toEqual(['todo.example.com', 'www.todo.example.com']);
+    const istio = variant('local-istio', { 'ingress.hostname': 'todo.localhost', ...extra, 'ingress.tls': true });
+    expect(find(istio, 'Gateway').spec.servers.map((server: any) => server.hosts)).toEqual([['todo.localhost', 'www.todo.local', '*.apps.todo.local'], ['todo.localhost', 'www.todo.local', '*.apps.todo.local']]);
+    expect(find(istio, 'VirtualService').spec.hosts).toEqual(['todo.localhost', 'www.todo.local', '*.apps.todo.local']);
+  });
+
   test('ServiceAccount annotations (workload identity) on the ServiceAccount the chart creates', () => {
     const objects = variant('minikube', { 'frontend.serviceAccount.create': true, 'frontend.serviceAccount.annotations': { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/web' } });
     expect(find(objects, 'ServiceAccount', 'todo-frontend').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/web' });
@@ -330,6 +343,23 @@ describe('bad values are refused with a message that names the value and the fix
       { backend: { serviceAccount: { annotations: { 'iam.gke.io/gcp-service-account': 'todo@p.iam.gserviceaccount.com' } } } },
       'backend.serviceAccount.annotations need backend.serviceAccount.create (the chart annotates only a ServiceAccount it creates); got ["iam.gke.io/gcp-service-account"]. '
       + 'Set backend.serviceAccount.create=true, or annotate your own ServiceAccount and name it in backend.serviceAccount.name.'],
+    ['extra hosts without a hostname', ['--set-json', 'ingress.extraHosts=["www.todo.example.com"]'], { ingress: { extraHosts: ['www.todo.example.com'] } },
+      'ingress.extraHosts needs ingress.hostname (with "" the routes answer on any host already); got ["www.todo.example.com"]. Set ingress.hostname, or remove extraHosts.'],
+    ['an extra host twice', ['--set', 'ingress.hostname=todo.example.com', '--set-json', 'ingress.extraHosts=["todo.example.com"]'],
+      { ingress: { hostname: 'todo.example.com', extraHosts: ['todo.example.com'] } },
+      'ingress.extraHosts[0] is routed already (ingress.hostname or an earlier entry); got "todo.example.com". List each host once.'],
+    ['an extra host with routing.kind none', ['--set', 'routing.kind=none', '--set', 'ingress.hostname=todo.example.com', '--set-json', 'ingress.extraHosts=["www.todo.example.com"]'],
+      { routing: { kind: 'none' }, ingress: { hostname: 'todo.example.com', extraHosts: ['www.todo.example.com'] } },
+      'ingress.extraHosts must be empty with routing.kind none (no routes are written); got 1 entries. Remove it, or choose a routing kind.'],
+    ['an extra certificate with Istio', ['--set', 'routing.kind=istio', '--set', 'ingress.hostname=todo.example.com', '--set-json', 'ingress.extraTls=[{"hosts":["todo.example.com"],"secretName":"x-tls"}]'],
+      { routing: { kind: 'istio' }, ingress: { hostname: 'todo.example.com', extraTls: [{ hosts: ['todo.example.com'], secretName: 'x-tls' }] } },
+      'ingress.extraTls must be empty with routing.kind istio: the Istio Gateway serves every host with ingress.tlsSecretName; got 1 entries. Use one certificate that covers every host (a SAN or wildcard certificate).'],
+    ['an extra certificate for a host that is not routed', ['--set', 'ingress.hostname=todo.example.com', '--set-json', 'ingress.extraTls=[{"hosts":["www.todo.example.com"],"secretName":"www-tls"}]'],
+      { ingress: { hostname: 'todo.example.com', extraTls: [{ hosts: ['www.todo.example.com'], secretName: 'www-tls' }] } },
+      'ingress.extraTls[0].hosts[0] must be a host the routes answer on (ingress.hostname or ingress.extraHosts); got "www.todo.example.com". Add it to ingress.extraHosts, or remove it.'],
+    ['an extra host in capitals', ['--set', 'ingress.hostname=todo.example.com', '--set-json', 'ingress.extraHosts=["WWW.todo.example.com"]'],
+      { ingress: { hostname: 'todo.example.com', extraHosts: ['WWW.todo.example.com'] } },
+      'ingress.extraHosts[0] must be a DNS host name (an optional leading "*." is allowed) of at most 253 characters; got "WWW.todo.example.com". Set it to a value such as "todo.example.com".'],
   ];
 
   test.each(sameRefusal)('%s: the same words from helm and TodoChart', (_, args, patch, message) => {

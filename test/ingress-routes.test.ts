@@ -444,3 +444,39 @@ describe('IngressRoutes errors when the app validates', () => {
     expect(fs.readdirSync(app.outdir)).toEqual([]);
   });
 });
+
+describe('IngressRoutes additionalHosts and additionalTls', () => {
+  const hosts = { host: 'todo.example.com', additionalHosts: ['www.todo.example.com', '*.apps.example.com'] };
+
+  test('Ingress: one rule per host, each with every route; additionalTls after tls', () => {
+    const { objects } = routed({ ...hosts, tls: { secretName: 'todo-tls' }, additionalTls: [{ hosts: ['www.todo.example.com'], secretName: 'www-tls' }] });
+    const spec = findObject(objects(), 'Ingress', 'routes').spec;
+    expect(spec.rules.map((rule: any) => rule.host)).toEqual(['todo.example.com', 'www.todo.example.com', '*.apps.example.com']);
+    for (const rule of spec.rules) expect(rule.http.paths.map((path: any) => path.path)).toEqual(['/api', '/']);
+    expect(spec.tls).toEqual([{ hosts: ['todo.example.com'], secretName: 'todo-tls' }, { hosts: ['www.todo.example.com'], secretName: 'www-tls' }]);
+  });
+
+  test('Istio: the Gateway and the VirtualService answer on every host; the Gateway API route too', () => {
+    const istio = routed({ ...hosts, mode: RoutingMode.istio() }).objects();
+    expect(findObject(istio, 'Gateway', 'routes-gateway').spec.servers[0].hosts).toEqual(['todo.example.com', 'www.todo.example.com', '*.apps.example.com']);
+    expect(findObject(istio, 'VirtualService', 'routes').spec.hosts).toEqual(['todo.example.com', 'www.todo.example.com', '*.apps.example.com']);
+    const gateway = routed({ ...hosts, mode: RoutingMode.gatewayApi({ gatewayName: 'public' }) }).objects();
+    expect(findObject(gateway, 'HTTPRoute', 'routes').spec.hostnames).toEqual(['todo.example.com', 'www.todo.example.com', '*.apps.example.com']);
+  });
+
+  test.each([
+    ['additional hosts without a host', { additionalHosts: ['www.todo.example.com'] },
+      'IngressRoutes \'test/routes\': additionalHosts needs host (without it the routes answer on any host already); got ["www.todo.example.com"]. Set host, or remove additionalHosts.'],
+    ['a host twice', { host: 'todo.example.com', additionalHosts: ['todo.example.com'] }, 'additionalHosts[0] is routed already (host or an earlier entry); got "todo.example.com". List each host once.'],
+    ['an IP address', { host: 'todo.example.com', additionalHosts: ['10.0.0.1'] }, 'additionalHosts[0] must be a DNS host name, not an IP address'],
+    ['a certificate for a host that is not routed', { host: 'todo.example.com', additionalTls: [{ hosts: ['www.todo.example.com'], secretName: 'www-tls' }] },
+      'additionalTls[0].hosts[0] must be a host the routes answer on (host or additionalHosts); got "www.todo.example.com". Add it to additionalHosts, or remove it.'],
+    ['a certificate for no host', { host: 'todo.example.com', additionalTls: [{ hosts: [], secretName: 'www-tls' }] }, 'additionalTls[0].hosts must name at least one host'],
+    ['additionalTls with Istio', { host: 'todo.example.com', mode: RoutingMode.istio(), additionalTls: [{ hosts: ['todo.example.com'], secretName: 'x-tls' }] },
+      'additionalTls is for an Ingress only; got ["x-tls"]. An Istio Gateway serves every host with tls.secretName'],
+    ['additionalTls with the Gateway API', { host: 'todo.example.com', mode: RoutingMode.gatewayApi({ gatewayName: 'public' }), additionalTls: [{ hosts: ['todo.example.com'], secretName: 'x-tls' }] },
+      'additionalTls is for an Ingress only; got ["x-tls"]. Remove it and add the certificates to the Gateway listener (certificateRefs).'],
+  ] as Array<[string, IngressRoutesProps, string]>)('refused: %s', (_, props, message) => {
+    expect(build(props)).toThrow(message);
+  });
+});

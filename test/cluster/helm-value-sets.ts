@@ -70,7 +70,7 @@ const POOLS: Record<string, unknown[]> = {
   'podAnnotations': [{}, {}, { 'example.com/team': 'web' }],
   // The last three clash with a variable the chart sets only in some sets: READ_ONLY with writeAccess read-only (backend),
   // MODEL_SERVER_URL when it is set (backend), BACKEND_URL always (frontend).
-  'extraEnvVars': [[], [], [], [{ name: 'FEATURE_FLAGS', value: 'beta' }], EXTRA_ENV, [{ name: 'DATA_URL_COPY', value: '$(DATABASE_URL)' }, { name: 'EMPTY', value: '' }],
+  'extraEnvVars': [[], [], [], [], [], [{ name: 'FEATURE_FLAGS', value: 'beta' }], EXTRA_ENV, [{ name: 'DATA_URL_COPY', value: '$(DATABASE_URL)' }, { name: 'EMPTY', value: '' }],
     [{ name: 'READ_ONLY', value: 'false' }], [{ name: 'MODEL_SERVER_URL', value: 'https://other.example/v1' }], [{ name: 'BACKEND_URL', value: 'http://elsewhere:8000' }]],
   'extraEnvVarsCM': ['', '', 'extra-config'],
   'extraEnvVarsSecret': ['', '', 'extra-secrets', 'team.example.com'],
