@@ -40,7 +40,7 @@ export type { RetainingStorageClassOptions, SqlitePersistenceProps } from './sql
 export { RouteTarget } from './route-target';
 export type { IRouteTarget } from './route-target';
 export { PathMatch } from './route';
-export type { AddRouteOptions, Route, RouteTlsOptions } from './route';
+export type { AddRouteOptions, IngressTlsOptions, Route, RouteTlsOptions } from './route';
 export { RoutingMode } from './routing-mode';
 export type { GatewayApiModeOptions, IngressModeOptions, IstioModeOptions } from './routing-mode';
 export { IngressRoutes } from './ingress-routes';
