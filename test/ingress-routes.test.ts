@@ -388,7 +388,7 @@ describe('IngressRoutes errors when the app validates', () => {
 
   test('a route to a Service of another app', () => {
     const { chart } = workloads();
-    const elsewhere = legacyService(new Chart(Testing.app(), 'elsewhere', { namespace: 'test' }));
+    const elsewhere = legacyService(new Chart(new App(), 'elsewhere', { namespace: 'test' }));
     new IngressRoutes(chart, 'routes', { routes: [{ path: '/', target: RouteTarget.fromService(elsewhere, 8080) }] });
     expect(() => validate(App.of(chart) as App)).toThrow(exactError('Validation failed with the following errors:\n'
       + `  [test/routes] IngressRoutes 'test/routes': route "/" points at Service "test/legacy" of another app ('elsewhere/legacy'). Route to a Service of this app.`));
