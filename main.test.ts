@@ -10,7 +10,7 @@ import { version } from './package.json';
 import { formatReport, synthValidated, validateManifests } from './lib/validation';
 import { Manifest, findObject, kinds, mainContainer, podSpecs } from './test/util';
 
-const app = buildApp({ environments: ['all'], outdir: Testing.app().outdir });
+const app = buildApp({ environments: ['all'] });
 const outputs: Record<string, Manifest[]> = Object.fromEntries(app.charts.map((chart) => [chart.node.id, Testing.synth(chart) as Manifest[]]));
 const environmentNames = Object.keys(ENVIRONMENTS);
 

@@ -13,7 +13,7 @@ import { CREDENTIALS } from './credentials';
 
 /** The message of a synth (construct validations included), or of the construction itself. */
 function failure(build: (chart: Chart) => void): string {
-  const app = Testing.app();
+  const app = new App();
   return thrownMessage(() => {
     build(new Chart(app, 'test', { namespace: 'test' }));
     app.synthYaml();

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { App, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { k8sTools, run } from './k8s-tools';
 
@@ -30,13 +30,13 @@ afterAll(() => fs.rmSync(chartDir, { recursive: true, force: true }));
 
 test('helm template with the defaults renders the plain YAML of the shop but its Namespace', () => {
   const rendered = documents(run(tools.helm, ['template', 'shop', chartDir, '-n', STAGING.namespace]));
-  const plain = Testing.synth(new ShopChart(Testing.app(), STAGING)).filter((object: any) => object.kind !== 'Namespace');
+  const plain = Testing.synth(new ShopChart(new App(), STAGING)).filter((object: any) => object.kind !== 'Namespace');
   expect(rendered.sort(byIdentity)).toEqual(plain.sort(byIdentity));
 });
 
 test('the values reach every place they land: the tag in each image and version label, the host, the namespace', () => {
   const rendered = documents(run(tools.helm, ['template', 'shop', chartDir, '-n', 'shop-prod', '--set', 'image.tag=v9.0.0', '--set', 'host=shop.example.com']));
-  const expected = Testing.synth(new ShopChart(Testing.app(), { ...STAGING, namespace: 'shop-prod', imageTag: 'v9.0.0', host: 'shop.example.com' }))
+  const expected = Testing.synth(new ShopChart(new App(), { ...STAGING, namespace: 'shop-prod', imageTag: 'v9.0.0', host: 'shop.example.com' }))
     .filter((object: any) => object.kind !== 'Namespace');
   expect(rendered.sort(byIdentity)).toEqual(expected.sort(byIdentity));
   expect(JSON.stringify(rendered)).not.toContain(STAGING.imageTag);

@@ -1,5 +1,7 @@
 import * as fs from 'fs';
-import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { FastApiBackend, IngressRoutes, IngressRoutesProps, NextFrontend, PathMatch, RouteTarget, RoutingMode } from '../lib';
 import { k8s } from '../lib/k8s';
 import { chartWithoutNamespace, exactError, findObject, kinds, synth, testChart, validate } from './util';
@@ -388,7 +390,7 @@ describe('IngressRoutes errors when the app validates', () => {
 
   test('a route to a Service of another app', () => {
     const { chart } = workloads();
-    const elsewhere = legacyService(new Chart(Testing.app(), 'elsewhere', { namespace: 'test' }));
+    const elsewhere = legacyService(new Chart(new App(), 'elsewhere', { namespace: 'test' }));
     new IngressRoutes(chart, 'routes', { routes: [{ path: '/', target: RouteTarget.fromService(elsewhere, 8080) }] });
     expect(() => validate(App.of(chart) as App)).toThrow(exactError('Validation failed with the following errors:\n'
       + `  [test/routes] IngressRoutes 'test/routes': route "/" points at Service "test/legacy" of another app ('elsewhere/legacy'). Route to a Service of this app.`));
@@ -437,11 +439,16 @@ describe('IngressRoutes errors when the app validates', () => {
   });
 
   test('nothing is written when validation fails', () => {
-    const { chart } = workloads();
-    new IngressRoutes(chart, 'routes');
-    const app = App.of(chart) as App;
-    expect(() => app.synth()).toThrow(/routes must not be empty/);
-    expect(fs.readdirSync(app.outdir)).toEqual([]);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'routes-'));
+    try {
+      const app = new App({ outdir });
+      const { chart } = workloads(new Chart(app, 'test', { namespace: 'test' }));
+      new IngressRoutes(chart, 'routes');
+      expect(() => app.synth()).toThrow(/routes must not be empty/);
+      expect(fs.readdirSync(outdir)).toEqual([]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
 

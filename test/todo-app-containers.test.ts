@@ -276,7 +276,7 @@ describe('frontend image against NextFrontend', () => {
 });
 
 describe('examples/todo-app/e2e/ingress.conf (the loopback stand-in of the Ingress)', () => {
-  const chart = environmentChart(Testing.app(), ENVIRONMENTS.local);
+  const chart = environmentChart(new App(), ENVIRONMENTS.local);
   const ingress = findObject(Testing.synth(chart) as Manifest[], 'Ingress');
   const conf = read(APP, 'e2e', 'ingress.conf');
 

@@ -5,7 +5,7 @@ export type Manifest = { apiVersion: string; kind: string; metadata: { name: str
 
 /** A chart in namespace `test` inside a fresh app. */
 export function testChart(namespace: string | undefined = 'test'): Chart {
-  return new Chart(Testing.app(), 'test', { namespace });
+  return new Chart(new App(), 'test', { namespace });
 }
 
 export function synth(chart: Chart): Manifest[] {
@@ -68,5 +68,5 @@ export function thrownMessage(fn: () => unknown): string {
 
 /** A chart without a namespace inside a fresh app (`testChart(undefined)` falls back to `test`). */
 export function chartWithoutNamespace(): Chart {
-  return new Chart(Testing.app(), 'test');
+  return new Chart(new App(), 'test');
 }

@@ -324,7 +324,7 @@ function networkPolicyPort(policy: Manifest, port: Manifest): boolean {
  * PodTemplate carrying the production backend's pod template.
  */
 export function baseObjects(namespace: string): Array<{ base: string; object: Manifest }> {
-  const app = buildApp({ environments: ['all'], outdir: Testing.app().outdir });
+  const app = buildApp({ environments: ['all'] });
   const bases: Array<{ base: string; object: Manifest }> = [];
   for (const chart of app.charts) {
     for (const object of Testing.synth(chart) as Manifest[]) {

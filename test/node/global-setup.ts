@@ -5,7 +5,7 @@ import * as path from 'path';
 import { createPublicGateway } from './gateway';
 import { hostState } from './host-state';
 import { startPostgres } from './outside';
-import { NODE_DIR_VARIABLE, NODE_SCRIPT, REPO_ROOT, STATIC_FRONTEND_TAG, TestNode } from './node';
+import { NODE_DIR_VARIABLE, NODE_SCRIPT, REPO_ROOT, SETUP_LOG, STATIC_FRONTEND_TAG, TestNode } from './node';
 
 /** Runs a step; its output goes to LOG (the tail is shown when it fails). */
 function run(what: string, command: string, args: readonly string[], timeoutMs: number, log: string): void {
@@ -36,18 +36,18 @@ function sampleMemory(dir: string): void {
  */
 export default function globalSetup(): void {
   (globalThis as any).hostStateBefore = hostState();
-  const log = path.join(os.tmpdir(), `todo-node-setup-${process.pid}.log`);
-  run('building the node', 'bash', [NODE_SCRIPT, 'build'], 3_600_000, log);
-  run('building the app (tsc -b)', path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-b'], 600_000, log);
   // TODO_NODE_DIR: a node already running there (started by hand), kept running afterwards.
   const reused = process.env.TODO_NODE_DIR;
   const dir = reused ?? fs.mkdtempSync(path.join(os.tmpdir(), 'todo-node-'));
   process.env[NODE_DIR_VARIABLE] = dir;
-  if (!reused) run('starting the node', 'bash', [NODE_SCRIPT, 'start', dir], 600_000, log);
+  const log = path.join(dir, SETUP_LOG);
   try {
+    run('building the node', 'bash', [NODE_SCRIPT, 'build'], 3_600_000, log);
+    run('building the app (tsc -b)', path.join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-b'], 600_000, log);
+    if (!reused) run('starting the node', 'bash', [NODE_SCRIPT, 'start', dir], 600_000, log);
     prepareNode(dir, log);
   } catch (error) {
-    // Jest runs no teardown after a failed setup: stop the node here.
+    // Jest runs no teardown after a failed setup: stop the node here, and keep its directory for its logs.
     if (!reused) spawnSync('bash', [NODE_SCRIPT, 'stop', dir], { stdio: 'ignore', timeout: 300_000 });
     throw error;
   }
@@ -61,7 +61,6 @@ function prepareNode(dir: string, log: string): void {
   run('building the static frontend', 'bash', [NODE_SCRIPT, 'exec', dir, '--', 'scripts/build-images.sh', '--env', 'local',
     '--frontend-target', 'static', '--tag', STATIC_FRONTEND_TAG], 3_600_000, log);
   run('building the reference images', 'bash', [NODE_SCRIPT, 'exec', dir, '--', 'scripts/build-images.sh', '--env', 'local'], 3_600_000, log);
-  process.stderr.write(`test:node: setup log in ${log}\n`);
   // The world the scenarios share: the database outside the cluster and the platform's Gateway.
   startPostgres(node);
   createPublicGateway(node);

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { hostState, hostStateChanges } from './host-state';
-import { NODE_DIR_VARIABLE, NODE_SCRIPT } from './node';
+import { NODE_DIR_VARIABLE, NODE_SCRIPT, SETUP_LOG } from './node';
 
 /** The peak of the samples global-setup.ts took (processes' resident memory plus the pods' cgroup usage). */
 function reportPeakMemory(dir: string): void {
@@ -30,7 +30,12 @@ export default function globalTeardown(): void {
   reportPeakMemory(dir);
   if (process.env.TODO_NODE_DIR) return;
   spawnSync('bash', [NODE_SCRIPT, 'stop', dir], { stdio: 'inherit', timeout: 300_000 });
-  if (!process.env.KEEP_NODE) fs.rmSync(dir, { recursive: true, force: true });
+  if (process.env.KEEP_NODE) {
+    process.stderr.write(`test:node: kept ${dir} (the setup log ${SETUP_LOG}, logs/ of every component)\n`);
+  } else {
+    fs.rmSync(dir, { recursive: true, force: true });
+    process.stderr.write(`test:node: removed ${dir}; KEEP_NODE=1 keeps it and the logs in it\n`);
+  }
   const before: string[] | undefined = (globalThis as any).hostStateBefore;
   if (!before) return;
   const changes = hostStateChanges(before, hostState());

@@ -15,6 +15,8 @@ export const NODE_SCRIPT = path.join(REPO_ROOT, 'test', 'node', 'node.sh');
  * each checkout running at the same time) talks to its own node only.
  */
 export const NODE_DIR_VARIABLE = 'TODO_TEST_NODE_DIR';
+/** The setup steps' output, in the node's directory (kept after a failed setup, and with KEEP_NODE). */
+export const SETUP_LOG = 'test-node-setup.log';
 
 /** The tag global-setup builds the static frontend image with (the standalone one has the recorded tag). */
 export const STATIC_FRONTEND_TAG = 'v0.0.0-static';

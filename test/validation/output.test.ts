@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import * as fs from 'fs';
+import * as os from 'os';
 import { formatReport, validateManifests, validateYamlFiles } from '../../lib/validation';
 import { ALL_RULES } from '../../lib/validation/rules';
 import { errors } from './helpers';
@@ -22,22 +23,27 @@ describe('a whole output', () => {
   });
 
   test('files are read as kubectl reads them (YAML 1.1): yes/on are booleans, 0777 is octal', () => {
-    const file = path.join(fs.mkdtempSync(path.join(require('os').tmpdir(), 'yaml11-')), 'objects.yaml');
-    const template = (extra: string) => [
-      'apiVersion: v1', 'kind: Namespace', 'metadata: {name: app}', '---',
-      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: backend, namespace: app}', `spec: {${extra}}`,
-    ].join('\n');
-    // YAML 1.2 reads `paused: yes` as the string "yes", which the schema refuses; kubectl sends `paused: true`.
-    fs.writeFileSync(file, template('paused: yes, replicas: 1, selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: []}}'));
-    expect(validateYamlFiles([file]).filter((v) => v.rule === 'schema/invalid' && v.field === 'spec.paused')).toEqual([]);
-    const [, deployment] = parseAllDocuments(fs.readFileSync(file, 'utf8'), { version: '1.1' }).map((document) => document.toJS());
-    expect(deployment.spec.paused).toBe(true);
-    // 0777 is 511 for kubectl: more than the 0-511 a file mode allows is refused only when it is really larger.
-    const volume = '{name: settings, configMap: {name: settings, defaultMode: 0777}}';
-    fs.writeFileSync(file, template(`replicas: 1, selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {volumes: [${volume}], containers: []}}`));
-    const [, withMode] = parseAllDocuments(fs.readFileSync(file, 'utf8'), { version: '1.1' }).map((document) => document.toJS());
-    expect(withMode.spec.template.spec.volumes[0].configMap.defaultMode).toBe(511);
-    expect(validateYamlFiles([file]).filter((v) => v.field.endsWith('defaultMode'))).toEqual([]);
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'yaml11-'));
+    const file = path.join(directory, 'objects.yaml');
+    try {
+      const template = (extra: string) => [
+        'apiVersion: v1', 'kind: Namespace', 'metadata: {name: app}', '---',
+        'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: backend, namespace: app}', `spec: {${extra}}`,
+      ].join('\n');
+      // YAML 1.2 reads `paused: yes` as the string "yes", which the schema refuses; kubectl sends `paused: true`.
+      fs.writeFileSync(file, template('paused: yes, replicas: 1, selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: []}}'));
+      expect(validateYamlFiles([file]).filter((v) => v.rule === 'schema/invalid' && v.field === 'spec.paused')).toEqual([]);
+      const [, deployment] = parseAllDocuments(fs.readFileSync(file, 'utf8'), { version: '1.1' }).map((document) => document.toJS());
+      expect(deployment.spec.paused).toBe(true);
+      // 0777 is 511 for kubectl: more than the 0-511 a file mode allows is refused only when it is really larger.
+      const volume = '{name: settings, configMap: {name: settings, defaultMode: 0777}}';
+      fs.writeFileSync(file, template(`replicas: 1, selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {volumes: [${volume}], containers: []}}`));
+      const [, withMode] = parseAllDocuments(fs.readFileSync(file, 'utf8'), { version: '1.1' }).map((document) => document.toJS());
+      expect(withMode.spec.template.spec.volumes[0].configMap.defaultMode).toBe(511);
+      expect(validateYamlFiles([file]).filter((v) => v.field.endsWith('defaultMode'))).toEqual([]);
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   test('a file that is not valid YAML is reported, not thrown', () => {
