@@ -188,7 +188,9 @@ function makeConsistent(values: TodoValues, random: Random): void {
   for (const name of ['backend', 'frontend'] as const) {
     const workload = mutable[name];
     if (workload.extraVolumeMounts.length > 0) workload.extraVolumes = [VOLUMES];
-    if (Object.keys(workload.serviceAccount.annotations).length > 0 && random.chance(0.7)) workload.serviceAccount.create = true;
+    if (Object.keys(workload.serviceAccount.annotations).length > 0) workload.serviceAccount.create = true;
+    // Most users rename a variable the chart sets once told; some sets keep the clash, which both must refuse.
+    if (random.chance(0.6)) workload.extraEnvVars = workload.extraEnvVars.filter((envVar: { name: string }) => !['READ_ONLY', 'MODEL_SERVER_URL', 'BACKEND_URL'].includes(envVar.name));
     if (workload.autoscaling.minReplicas > workload.autoscaling.maxReplicas) workload.autoscaling.maxReplicas = workload.autoscaling.minReplicas;
     const fewest = workload.autoscaling.enabled ? workload.autoscaling.minReplicas : workload.replicaCount;
     if (workload.pdb.create && fewest < 2) workload.pdb.create = false;
