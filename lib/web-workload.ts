@@ -7,6 +7,7 @@ import {
   renderPodAnnotations, renderProbes, renderResources, renderTopologySpread, undefinedIfEmpty, writableVolumeName,
 } from './container-spec';
 import { finalJsonPatches } from './final-json-patches';
+import { createAutoscaler, createDisruptionBudget } from './workload-scaling';
 import { imageTag } from './image-reference';
 import { k8s } from './k8s';
 import { resolveLabelValues, selectorLabels, standardLabels } from './labels';
@@ -17,7 +18,7 @@ import {
   checkEnvFromAndServiceAccount, checkNodePort, checkPodLabels, checkPodProps, checkScheduling, checkServiceProps, checkVolumes, resolveReplicas, resolveRunAs,
 } from './workload-checks';
 import {
-  AutoscalingOptions, DisruptionBudgetOptions, ImagePullPolicy, InitContainerOptions, Protocol, SecretKeyReference, ServiceType,
+  AutoscalingOptions, ImagePullPolicy, InitContainerOptions, Protocol, SecretKeyReference, ServiceType,
 } from './workload-options';
 
 /**
@@ -138,8 +139,8 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
       spec: this.renderServiceSpec(props),
     }));
     if (props.initContainer) this.addInitContainer(props.initContainer);
-    this.autoscaler = props.autoscaling ? this.createAutoscaler(props.autoscaling) : undefined;
-    this.disruptionBudget = props.disruptionBudget ? this.createDisruptionBudget(props.disruptionBudget) : undefined;
+    this.autoscaler = props.autoscaling ? createAutoscaler(this, this.metadataFor(this.name), props.autoscaling) : undefined;
+    this.disruptionBudget = props.disruptionBudget ? createDisruptionBudget(this, this.metadataFor(this.name), this.selectorLabels, props.disruptionBudget) : undefined;
     this.node.addValidation({ validate: () => this.validateMounts() });
     checkUniqueInApp(this);
   }
@@ -381,37 +382,6 @@ export abstract class WebWorkload extends Construct implements IRouteTarget {
     return finalJsonPatches(new k8s.KubeServiceAccount(this, 'service-account', {
       metadata: { ...this.metadataFor(this.props.serviceAccountName ?? this.name), annotations: this.props.serviceAccountAnnotations },
       automountServiceAccountToken: false,
-    }));
-  }
-
-  private createAutoscaler(autoscaling: AutoscalingOptions): k8s.KubeHorizontalPodAutoscalerV2 {
-    const utilization = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
-      type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } },
-    });
-    const metrics = [utilization('cpu', autoscaling.targetCpuUtilization ?? 80)];
-    if (autoscaling.targetMemoryUtilization !== undefined) metrics.push(utilization('memory', autoscaling.targetMemoryUtilization));
-    return finalJsonPatches(new k8s.KubeHorizontalPodAutoscalerV2(this, 'autoscaler', {
-      metadata: this.metadataFor(this.name),
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
-        minReplicas: autoscaling.minReplicas,
-        maxReplicas: autoscaling.maxReplicas,
-        metrics,
-        behavior: autoscaling.behavior,
-      },
-    }));
-  }
-
-  private createDisruptionBudget(options: DisruptionBudgetOptions): k8s.KubePodDisruptionBudget {
-    const minAvailable = options.minAvailable;
-    return finalJsonPatches(new k8s.KubePodDisruptionBudget(this, 'disruption-budget', {
-      metadata: this.metadataFor(this.name),
-      spec: {
-        maxUnavailable: minAvailable === undefined ? k8s.IntOrString.fromNumber(options.maxUnavailable ?? 1) : undefined,
-        minAvailable: minAvailable === undefined ? undefined : k8s.IntOrString.fromNumber(minAvailable),
-        selector: { matchLabels: this.selectorLabels },
-        unhealthyPodEvictionPolicy: options.unhealthyPodEvictionPolicy,
-      },
     }));
   }
 
