@@ -10,6 +10,8 @@ export type { CrdKindEntry } from './crd-bundles';
 export type CrdLookup =
   | { readonly status: 'found'; readonly entry: CrdKindEntry; readonly validate: () => ValidateFunction }
   | { readonly status: 'missing'; readonly available: readonly string[] }
+  /** The bundle has the kind, but its CRD does not serve this version: the API server has no match for it. */
+  | { readonly status: 'unserved'; readonly served: readonly string[]; readonly source: string }
   | { readonly status: 'not-a-crd-group' };
 
 /** Where the build (tools/compile-crd-validators.js) writes the precompiled validators: beside the compiled module. */
@@ -30,6 +32,10 @@ export function lookupCrd(group: string, version: string, kind: string): CrdLook
   const bundle = CRD_BUNDLES.find((candidate) => candidate.group === group);
   if (bundle === undefined) return { status: 'not-a-crd-group' };
   const entry = bundle.kinds.find((candidate) => candidate.kind === kind && candidate.versions.includes(version));
+  const otherVersions = bundle.kinds.find((candidate) => candidate.kind === kind)?.versions;
+  if (entry === undefined && otherVersions !== undefined) {
+    return { status: 'unserved', served: otherVersions.map((v) => `${group}/${v}`), source: bundle.source.replace(/ \(.*$/, '') };
+  }
   if (entry === undefined) {
     return { status: 'missing', available: bundle.kinds.flatMap((candidate) => candidate.versions.map((v) => `${group}/${v} ${candidate.kind}`)) };
   }

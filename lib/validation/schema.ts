@@ -27,6 +27,8 @@ export function checkSchema(object: KubeObject): Finding[] {
     findings.push(...findingsFromSchemaErrors(validateWithCrd(crd.validate(), object), object, schemaName));
     findings.push(...celRuleFindings(crd.entry.schema, object, schemaName));
     findings.push(...checkCustomResourceMetadata(object, schemaName));
+  } else if (crd.status === 'unserved') {
+    findings.push(unservedCrdVersion(apiVersion, kind, crd.served, crd.source));
   } else if (crd.status === 'missing') {
     findings.push(notChecked(`no offline CRD schema for ${apiVersion} ${kind}; available: ${crd.available.join(', ')}`));
   } else {
@@ -97,6 +99,15 @@ function notServed(apiVersion: string, kind: string): Finding {
     field: 'apiVersion',
     message: `${apiVersion} ${kind} is not served by ${K8S}`,
     fix: `Use an apiVersion of ${kind} that ${K8S} serves.`,
+  };
+}
+
+function unservedCrdVersion(apiVersion: string, kind: string, served: readonly string[], source: string): Finding {
+  return {
+    rule: RULES.schemaUnknownKind,
+    field: 'apiVersion',
+    message: `${apiVersion} ${kind} is not served by the bundled CRDs (${source})`,
+    fix: `Use an apiVersion the CRD serves: ${served.join(' or ')}.`,
   };
 }
 

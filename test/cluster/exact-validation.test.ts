@@ -61,7 +61,7 @@ test('the corpus has at least 500 mutations over at least 15 kinds', () => {
   expect(new Set(corpus.map((mutant) => mutant.object.kind)).size).toBeGreaterThanOrEqual(15);
 });
 
-test('the exact validator agrees with the API server on at least 99% of the corpus and never refuses what it accepts; the fast validator never refuses what the exact one accepts', async () => {
+test('the exact validator (with the fast CRD checks) agrees with the API server on every item of the corpus; the fast validator never refuses what the exact one accepts', async () => {
   const exact = KubeValidator.load()!;
   const rows: Array<{ mutant: Mutant; server: Answer; exact: Answer; fastErrors: string[] }> = [];
   for (const mutant of corpus) {
@@ -95,7 +95,7 @@ test('the exact validator agrees with the API server on at least 99% of the corp
   if (out) fs.writeFileSync(out, `${JSON.stringify({ ...report, rows: rows.map((row) => ({ mutation: row.mutant.mutation, base: row.mutant.base, server: row.server, exact: row.exact, fast: row.fastErrors })) }, null, 2)}\n`);
   console.log(JSON.stringify(report, null, 2));
   expect(exactFalsePositives.map((row) => `${row.mutant.mutation} on ${row.mutant.base}`)).toEqual([]);
-  expect(rows.length - disagreements.length).toBeGreaterThanOrEqual(Math.ceil(0.99 * rows.length));
+  expect(report.disagreements).toEqual([]);
   expect(report.fastFalsePositiveList).toEqual([]);
 }, 1_800_000);
 

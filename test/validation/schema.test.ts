@@ -194,6 +194,14 @@ describe('schema: Istio and Gateway API (bundled CRD schemas)', () => {
     expect(errors(result)).toEqual([]);
   });
 
+  test('a bundled CRD kind in a version its CRD does not serve is refused, as the API server does (no matches for kind)', () => {
+    const route = { apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'HTTPRoute', metadata: { name: 'web', namespace: 'app' }, spec: {} };
+    const result = validate([...baseOutput(), route]);
+    expect(result).toEqual([violation('schema/unknown-kind', 'HTTPRoute app/web', 'apiVersion')]);
+    expect(result[0].message).toBe('gateway.networking.k8s.io/v1alpha2 HTTPRoute is not served by the bundled CRDs (kubernetes-sigs/gateway-api v1.3.0)');
+    expect(result[0].fix).toBe('Use an apiVersion the CRD serves: gateway.networking.k8s.io/v1 or gateway.networking.k8s.io/v1beta1.');
+  });
+
   test('an Istio kind without a bundled schema (ServiceEntry) is reported as not checked', () => {
     const serviceEntry = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'ext', namespace: 'app' }, spec: { hosts: ['example.com'] } };
     const result = warnings(validate([...baseOutput(), serviceEntry]));
