@@ -29,8 +29,12 @@ function postgresBin(): string {
 /** Where the run's PostgreSQL keeps its data (and its socket): inside the node's directory, gone with it. */
 const postgresData = (node: TestNode) => path.join(node.dir, 'outside', 'postgres');
 
-function asPostgres(node: TestNode, command: readonly string[]): string {
-  return node.execOk(['runuser', '-u', 'postgres', '--', ...command], { timeoutMs: 60_000 });
+/**
+ * A command as the postgres user, in the directory above its data: one it can enter. The checkout may sit in a
+ * directory only root can enter (`mktemp -d` makes them 0700), where initdb cannot even find itself.
+ */
+export function asPostgres(node: TestNode, command: readonly string[]): string {
+  return node.execOk(['runuser', '-u', 'postgres', '--', ...command], { timeoutMs: 60_000, cwd: path.dirname(postgresData(node)) });
 }
 
 /**
