@@ -19,10 +19,11 @@ test('the test helpers and the app build charts without making a temporary direc
   expect([...temporaryEntries()].filter((entry) => !before.has(entry))).toEqual([]);
 });
 
-test('no test makes an App through cdk8s Testing.app(), which leaks a directory per call', () => {
+test('no test or tool makes an App through cdk8s Testing.app(), which leaks a directory per call', () => {
   const root = path.join(__dirname, '..');
-  const sources = [path.join(root, 'main.test.ts'), ...fs.readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts') && !file.includes('node_modules')).map((file) => path.join(__dirname, file))];
+  const sourcesIn = (dir: string, extension: string) => fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith(extension) && !file.includes('node_modules')).map((file) => path.join(dir, file));
+  const sources = [path.join(root, 'main.test.ts'), ...sourcesIn(__dirname, '.ts'), ...sourcesIn(path.join(root, 'tools'), '.js')];
   const leaking = sources.filter((file) => /Testing\s*\.\s*app\s*\(/.test(fs.readFileSync(file, 'utf8')) && file !== __filename);
   expect(leaking.map((file) => path.relative(root, file))).toEqual([]);
 });

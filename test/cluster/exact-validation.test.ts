@@ -7,6 +7,7 @@
  * created for real and deleted (a dry run skips the node port range check that the real apply makes).
  * Every disagreement is listed in the test output and in docs/validation.md with its reason.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as https from 'https';
 import * as path from 'path';
@@ -125,6 +126,14 @@ test('image references: ours (lib/image-reference.ts) and the kubelet\'s parser 
   expect(disagreements.map(({ image, ours, kubelet }) => `${image}: ours ${ours ?? 'ok'}, kubelet ${kubelet ?? 'ok'}`))
     .toEqual(['UPPER/case:tag: ours the repository must be lower case ("UPPER" has no "." or port, so it is a Docker Hub namespace, not a registry host), kubelet ok']);
 });
+
+test('the bench\'s measurement of the exact validator runs (tools/bench-exact-validator.js: start-up, per object, memory, size)', () => {
+  const run = spawnSync(process.execPath, [path.join(__dirname, '..', '..', 'tools', 'bench-exact-validator.js'), '1'], { encoding: 'utf8', timeout: 300_000 });
+  expect(run.stderr).toBe('');
+  const measured = JSON.parse(run.stdout);
+  expect(measured.objects).toBeGreaterThan(20);
+  for (const figure of ['startUp', 'perObject', 'maxRssMb', 'compressedBytes', 'rawBytes']) expect(measured[figure]).toBeGreaterThan(0);
+}, 300_000);
 
 function countBy(values: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
