@@ -31,10 +31,12 @@ export const CRD_GROUPS: readonly string[] = CRD_BUNDLES.map((bundle) => bundle.
 export function lookupCrd(group: string, version: string, kind: string): CrdLookup {
   const bundle = CRD_BUNDLES.find((candidate) => candidate.group === group);
   if (bundle === undefined) return { status: 'not-a-crd-group' };
-  const entry = bundle.kinds.find((candidate) => candidate.kind === kind && candidate.versions.includes(version));
-  const otherVersions = bundle.kinds.find((candidate) => candidate.kind === kind)?.versions;
-  if (entry === undefined && otherVersions !== undefined) {
-    return { status: 'unserved', served: otherVersions.map((v) => `${group}/${v}`), source: bundle.source.replace(/ \(.*$/, '') };
+  // A kind's versions may be split over entries (one per openAPIV3Schema): the served ones are all of theirs.
+  const entriesOfKind = bundle.kinds.filter((candidate) => candidate.kind === kind);
+  const entry = entriesOfKind.find((candidate) => candidate.versions.includes(version));
+  if (entry === undefined && entriesOfKind.length > 0) {
+    const served = entriesOfKind.flatMap((candidate) => candidate.versions.map((v) => `${group}/${v}`));
+    return { status: 'unserved', served, source: bundle.source.replace(/ \(.*$/, '') };
   }
   if (entry === undefined) {
     return { status: 'missing', available: bundle.kinds.flatMap((candidate) => candidate.versions.map((v) => `${group}/${v} ${candidate.kind}`)) };
